@@ -1,0 +1,112 @@
+"""The `crm-graphql` command line: serve, migrate, seed, export-schema."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from crm_graphql.db import create_engine
+from crm_graphql.migrations import upgrade
+from crm_graphql.settings import Settings, SettingsError
+
+app = typer.Typer(
+    help="crm-graphql: a CRM backend served as one GraphQL API.", no_args_is_help=True
+)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+async def _migrate(settings: Settings) -> None:
+    engine = create_engine(settings)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _seed(settings: Settings, customers: int, seed: int, only_if_empty: bool) -> str | None:
+    from crm_graphql.seed import is_empty
+    from crm_graphql.seed import seed as fill
+
+    engine = create_engine(settings)
+    try:
+        await upgrade(engine)
+        if only_if_empty and not await is_empty(engine):
+            return None
+        return repr(await fill(engine, customers=customers, seed=seed))
+    finally:
+        await engine.dispose()
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind [CRM_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [CRM_PORT].")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes [CRM_WORKERS].")] = None,
+) -> None:
+    """Serves the API at /graphql (GraphiQL in development) and /healthz.
+
+    The embedded SQLite database is created, migrated and filled with demo data on first start.
+    """
+    settings = _settings()
+    if settings.is_sqlite:
+        report = asyncio.run(_seed(settings, settings.seed_customers, 42, only_if_empty=True))
+        if report:
+            typer.echo(f"New database: demo data loaded ({report}).")
+    uvicorn.run(
+        "crm_graphql.asgi:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=False,
+        log_level="info",
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Brings the database (CRM_DATABASE_URL) to the newest schema."""
+    asyncio.run(_migrate(_settings()))
+    typer.echo("Database is at the newest migration.")
+
+
+@app.command()
+def seed(
+    customers: Annotated[int, typer.Option(min=0, help="How many customers.")] = 200,
+    random_seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
+) -> None:
+    """Fills an empty database with deterministic, realistic demo data."""
+    from crm_graphql.seed import SeedError
+
+    try:
+        report = asyncio.run(_seed(_settings(), customers, random_seed, only_if_empty=False))
+    except SeedError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    typer.echo(f"Seeded: {report}")
+
+
+@app.command("export-schema")
+def export_schema(
+    output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = Path("schema.graphql"),
+) -> None:
+    """Writes the running schema as SDL (schema.graphql by default; '-' for stdout)."""
+    from crm_graphql.schema import create_schema
+
+    sdl = create_schema().as_str() + "\n"
+    if str(output) == "-":
+        typer.echo(sdl, nl=False)
+    else:
+        output.write_text(sdl, encoding="utf-8")
+        typer.echo(f"Wrote {output}.")

@@ -1,0 +1,85 @@
+"""Company mutations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_graphql.arguments import INPUT
+from crm_graphql.companies import service
+from crm_graphql.companies.inputs import CreateCompanyInput, UpdateCompanyInput
+from crm_graphql.companies.models import Company
+from crm_graphql.companies.types import CompanyType
+from crm_graphql.ids import expect_id
+from crm_graphql.payloads import DeleteInput, RestoreInput, UserError, mutate, optional_id, provided
+from crm_graphql.records import restore, soft_delete
+from crm_graphql.relay import GraphInfo
+
+
+@strawberry.type(description="The result of a company mutation.")
+class CompanyPayload:
+    company: CompanyType | None = strawberry.field(
+        description="The company as it now is (null when there are errors)."
+    )
+    errors: list[UserError] = strawberry.field(description="Why nothing was written, if so.")
+
+
+def _payload(company: Company | None, errors: list[UserError]) -> CompanyPayload:
+    return CompanyPayload(
+        company=CompanyType.from_model(company) if company else None, errors=errors
+    )
+
+
+def _fields(values: dict[str, object]) -> dict[str, object]:
+    if "owner_id" in values:
+        values["owner_id"] = optional_id(values["owner_id"], "User", ("ownerId",))
+    return values
+
+
+@strawberry.type
+class CompanyMutation:
+    @strawberry.mutation(description="Creates a company.")
+    async def create_company(
+        self, info: GraphInfo, input: Annotated[CreateCompanyInput, INPUT]
+    ) -> CompanyPayload:
+        async def action(session: AsyncSession) -> Company:
+            return await service.create_company(
+                session=session, fields=_fields(provided(input, exclude=()))
+            )
+
+        return _payload(*await mutate(info.context, action))
+
+    @strawberry.mutation(description="Changes a company, if `expectedVersion` is current.")
+    async def update_company(
+        self, info: GraphInfo, input: Annotated[UpdateCompanyInput, INPUT]
+    ) -> CompanyPayload:
+        async def action(session: AsyncSession) -> Company:
+            return await service.update_company(
+                session=session,
+                company_id=expect_id(input.id, "Company", ("id",)),
+                expected_version=input.expected_version,
+                fields=_fields(provided(input)),
+            )
+
+        return _payload(*await mutate(info.context, action))
+
+    @strawberry.mutation(description="Deletes a company softly; `restoreCompany` undoes it.")
+    async def delete_company(
+        self, info: GraphInfo, input: Annotated[DeleteInput, INPUT]
+    ) -> CompanyPayload:
+        async def action(session: AsyncSession) -> Company:
+            pk = expect_id(input.id, "Company", ("id",))
+            return await soft_delete(session, Company, pk, input.expected_version)
+
+        return _payload(*await mutate(info.context, action))
+
+    @strawberry.mutation(description="Restores a deleted company.")
+    async def restore_company(
+        self, info: GraphInfo, input: Annotated[RestoreInput, INPUT]
+    ) -> CompanyPayload:
+        async def action(session: AsyncSession) -> Company:
+            return await restore(session, Company, expect_id(input.id, "Company", ("id",)))
+
+        return _payload(*await mutate(info.context, action))

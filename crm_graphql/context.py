@@ -1,0 +1,57 @@
+"""The per-request context: settings, database access, loaders and the row scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from crm_graphql.db import Base, SoftDeletable
+from crm_graphql.loaders import Loaders
+from crm_graphql.reader import Reader
+from crm_graphql.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """What the application owns for its lifetime (created in the lifespan)."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+
+@dataclass
+class Context:
+    resources: Resources
+    request: Request | WebSocket | None = None
+    response: Response | WebSocket | None = None
+    reader: Reader = field(init=False)
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reader = Reader(self.resources.engine)
+        self.loaders = Loaders(self.reader, self.scope)
+
+    @property
+    def settings(self) -> Settings:
+        return self.resources.settings
+
+    def scope(self, model: type[Base], include_deleted: bool = False) -> list[ColumnElement[bool]]:
+        """Predicates every statement reading `model` applies: the rows this request may see."""
+        clauses: list[ColumnElement[bool]] = []
+        if not include_deleted and issubclass(model, SoftDeletable):
+            clauses.append(model.__table__.c.deleted_at.is_(None))
+        return clauses
+
+    async def after_write(self) -> None:
+        """Start reads afresh after a commit so the payload shows what was written."""
+        await self.reader.close()
+
+    def client_address(self) -> Any:
+        return self.request.client.host if self.request and self.request.client else None

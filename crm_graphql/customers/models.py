@@ -1,0 +1,141 @@
+"""Customers (people), their contact methods and their addresses."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, CheckConstraint, Date, Enum, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm_graphql.db import Base, SoftDeletable, Versioned
+
+if TYPE_CHECKING:
+    from crm_graphql.companies.models import Company
+    from crm_graphql.interactions.models import Interaction
+    from crm_graphql.orders.models import Order
+    from crm_graphql.tags.models import Tag
+    from crm_graphql.users.models import User
+
+
+class Gender(enum.StrEnum):
+    FEMALE = "FEMALE"
+    MALE = "MALE"
+    NON_BINARY = "NON_BINARY"
+    UNDISCLOSED = "UNDISCLOSED"
+
+
+class LifecycleStage(enum.StrEnum):
+    LEAD = "LEAD"
+    PROSPECT = "PROSPECT"
+    CUSTOMER = "CUSTOMER"
+    CHURNED = "CHURNED"
+
+
+class CustomerSource(enum.StrEnum):
+    WEBSITE = "WEBSITE"
+    REFERRAL = "REFERRAL"
+    EVENT = "EVENT"
+    COLD_OUTREACH = "COLD_OUTREACH"
+    ADVERTISING = "ADVERTISING"
+    PARTNER = "PARTNER"
+    IMPORT = "IMPORT"
+    OTHER = "OTHER"
+
+
+class ContactKind(enum.StrEnum):
+    PHONE = "PHONE"
+    EMAIL = "EMAIL"
+    SOCIAL = "SOCIAL"
+    OTHER = "OTHER"
+
+
+class AddressKind(enum.StrEnum):
+    HOME = "HOME"
+    WORK = "WORK"
+    BILLING = "BILLING"
+    SHIPPING = "SHIPPING"
+    REGISTERED = "REGISTERED"
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=20)
+
+
+class Customer(Versioned, SoftDeletable, Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    gender: Mapped[Gender | None] = mapped_column(_enum(Gender))
+    birthday: Mapped[date | None] = mapped_column(Date)
+    occupation: Mapped[str | None] = mapped_column(String(200))
+    lifecycle_stage: Mapped[LifecycleStage] = mapped_column(
+        _enum(LifecycleStage), default=LifecycleStage.LEAD, index=True
+    )
+    source: Mapped[CustomerSource | None] = mapped_column(_enum(CustomerSource))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+
+    owner: Mapped[User | None] = relationship()
+    company: Mapped[Company | None] = relationship(back_populates="people")
+    contact_methods: Mapped[list[ContactMethod]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    addresses: Mapped[list[Address]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary="customer_tags", back_populates="customers")
+    orders: Mapped[list[Order]] = relationship(back_populates="customer")
+    interactions: Mapped[list[Interaction]] = relationship(back_populates="customer")
+
+
+class ContactMethod(Versioned, Base):
+    __tablename__ = "contact_methods"
+    __table_args__ = (
+        Index(
+            "uq_contact_methods_primary",
+            "customer_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("is_primary"),
+            postgresql_where=text("is_primary"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ContactKind] = mapped_column(_enum(ContactKind))
+    label: Mapped[str | None] = mapped_column(String(50))
+    value: Mapped[str] = mapped_column(String(320), index=True)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    customer: Mapped[Customer] = relationship(back_populates="contact_methods")
+
+
+class Address(Versioned, Base):
+    __tablename__ = "addresses"
+    __table_args__ = (
+        CheckConstraint("(customer_id IS NULL) <> (company_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[AddressKind] = mapped_column(_enum(AddressKind))
+    line1: Mapped[str] = mapped_column(String(200))
+    line2: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(2))
+
+    customer: Mapped[Customer | None] = relationship(back_populates="addresses")
+    company: Mapped[Company | None] = relationship(back_populates="addresses")

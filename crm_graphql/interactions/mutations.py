@@ -1,0 +1,81 @@
+"""Interaction mutations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_graphql.arguments import INPUT
+from crm_graphql.ids import expect_id
+from crm_graphql.interactions import service
+from crm_graphql.interactions.inputs import LogInteractionInput, UpdateInteractionInput
+from crm_graphql.interactions.models import Interaction
+from crm_graphql.interactions.types import InteractionType
+from crm_graphql.payloads import DeleteInput, RestoreInput, UserError, mutate, optional_id, provided
+from crm_graphql.records import restore, soft_delete
+from crm_graphql.relay import GraphInfo
+
+
+@strawberry.type(description="The result of an interaction mutation.")
+class InteractionPayload:
+    interaction: InteractionType | None = strawberry.field(
+        description="The interaction as it now is (null when there are errors)."
+    )
+    errors: list[UserError] = strawberry.field(description="Why nothing was written, if so.")
+
+
+def _payload(interaction: Interaction | None, errors: list[UserError]) -> InteractionPayload:
+    return InteractionPayload(
+        interaction=InteractionType.from_model(interaction) if interaction else None,
+        errors=errors,
+    )
+
+
+@strawberry.type
+class InteractionMutation:
+    @strawberry.mutation(description="Logs a call, email, chat, meeting or note on a customer.")
+    async def log_interaction(
+        self, info: GraphInfo, input: Annotated[LogInteractionInput, INPUT]
+    ) -> InteractionPayload:
+        async def action(session: AsyncSession) -> Interaction:
+            fields = provided(input, exclude=())
+            fields["customer_id"] = expect_id(input.customer_id, "Customer", ("customerId",))
+            fields["user_id"] = optional_id(input.user_id, "User", ("userId",))
+            return await service.log_interaction(session=session, fields=fields)
+
+        return _payload(*await mutate(info.context, action))
+
+    @strawberry.mutation(description="Changes an interaction, if `expectedVersion` is current.")
+    async def update_interaction(
+        self, info: GraphInfo, input: Annotated[UpdateInteractionInput, INPUT]
+    ) -> InteractionPayload:
+        async def action(session: AsyncSession) -> Interaction:
+            return await service.update_interaction(
+                session=session,
+                interaction_id=expect_id(input.id, "Interaction", ("id",)),
+                expected_version=input.expected_version,
+                fields=provided(input),
+            )
+
+        return _payload(*await mutate(info.context, action))
+
+    @strawberry.mutation(description="Deletes an interaction softly.")
+    async def delete_interaction(
+        self, info: GraphInfo, input: Annotated[DeleteInput, INPUT]
+    ) -> InteractionPayload:
+        async def action(session: AsyncSession) -> Interaction:
+            pk = expect_id(input.id, "Interaction", ("id",))
+            return await soft_delete(session, Interaction, pk, input.expected_version)
+
+        return _payload(*await mutate(info.context, action))
+
+    @strawberry.mutation(description="Restores a deleted interaction.")
+    async def restore_interaction(
+        self, info: GraphInfo, input: Annotated[RestoreInput, INPUT]
+    ) -> InteractionPayload:
+        async def action(session: AsyncSession) -> Interaction:
+            return await restore(session, Interaction, expect_id(input.id, "Interaction", ("id",)))
+
+        return _payload(*await mutate(info.context, action))

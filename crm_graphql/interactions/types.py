@@ -1,0 +1,43 @@
+"""GraphQL type of interactions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+import crm_graphql.interactions.enums  # noqa: F401  (registers the GraphQL enums)
+from crm_graphql.connections import related_one
+from crm_graphql.customers.types import CustomerType
+from crm_graphql.interactions.models import Interaction, InteractionDirection, InteractionKind
+from crm_graphql.relay import GraphInfo, Node, NodeType, register
+from crm_graphql.users.types import UserType
+
+
+@register(Interaction)
+@strawberry.type(
+    name="Interaction", description="A call, email, chat, meeting or note on a customer."
+)
+class InteractionType(NodeType, Node):
+    kind: InteractionKind = strawberry.field(description="Call, email, chat, meeting or note.")
+    direction: InteractionDirection = strawberry.field(description="Inbound, outbound, internal.")
+    subject: str | None = strawberry.field(description="Subject or title.")
+    body: str | None = strawberry.field(description="Content, transcript or minutes.")
+    occurred_at: datetime = strawberry.field(description="When it happened.")
+    duration_seconds: int | None = strawberry.field(description="How long it took, if known.")
+    version: int = strawberry.field(
+        description="Increases on every change; send it back as `expectedVersion` to update."
+    )
+    created_at: datetime = strawberry.field(description="When it was logged.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    deleted_at: datetime | None = strawberry.field(description="When it was deleted, if so.")
+    customer_id: strawberry.Private[int]
+    user_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The customer it was with.")
+    async def customer(self, info: GraphInfo) -> CustomerType | None:
+        return await related_one(info, self, Interaction.customer)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The user who had it.")
+    async def user(self, info: GraphInfo) -> UserType | None:
+        return await related_one(info, self, Interaction.user)  # type: ignore[no-any-return]

@@ -1,0 +1,182 @@
+"""One generic loader for every relation, built per request.
+
+Relations are declared once, as SQLAlchemy relationships; these loaders read a relationship's
+join columns and batch every parent's request of one shape into one statement. Per-parent
+pages use row_number() over a partition by the parent key, so `customers(first: 100) {
+orders(first: 5) }` costs the same two statements as `customers(first: 10) { ... }`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, FromClause, Row, func, select
+from sqlalchemy.orm import InstrumentedAttribute, RelationshipDirection, RelationshipProperty
+from strawberry.dataloader import DataLoader
+
+from crm_graphql.db import Base
+from crm_graphql.pagination import Ordering, Page, PageArgs, make_page
+from crm_graphql.reader import Reader
+
+
+class Scope(Protocol):
+    def __call__(
+        self, model: type[Base], include_deleted: bool = False
+    ) -> list[ColumnElement[bool]]: ...
+
+
+PARENT = "crm_parent"
+POSITION = "crm_position"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """How the rows of a to-many relationship join back to their parent's key."""
+
+    target: type[Base]
+    source: FromClause
+    parent_key: ColumnElement[Any]
+    local_attr: str
+
+
+def link(relation: InstrumentedAttribute[Any]) -> Link:
+    prop = relation.property
+    assert isinstance(prop, RelationshipProperty)
+    target = prop.mapper.class_
+    parent_table = prop.parent.local_table
+    local, remote = next((lc, rc) for lc, rc in prop.local_remote_pairs if lc.table is parent_table)
+    if prop.direction is RelationshipDirection.MANYTOMANY:
+        assert prop.secondary is not None
+        assert prop.secondaryjoin is not None
+        source = target.__table__.join(prop.secondary, prop.secondaryjoin)
+    elif prop.direction is RelationshipDirection.ONETOMANY:
+        source = target.__table__
+    else:
+        raise TypeError(f"{relation} is not a to-many relationship")
+    return Link(target, source, remote, prop.parent.get_property_by_column(local).key)
+
+
+def foreign_key_attr(relation: InstrumentedAttribute[Any]) -> tuple[type[Base], str]:
+    """For a many-to-one relationship: the target model and the parent attribute holding its key."""
+    prop = relation.property
+    assert isinstance(prop, RelationshipProperty)
+    assert prop.direction is RelationshipDirection.MANYTOONE
+    local, _ = prop.local_remote_pairs[0]
+    return prop.mapper.class_, prop.parent.get_property_by_column(local).key
+
+
+class Loaders:
+    """The request's loaders, created on first use and keyed by what they load."""
+
+    def __init__(self, reader: Reader, scope: Scope) -> None:
+        self.reader = reader
+        self.scope = scope
+        self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
+
+    def custom(self, key: Hashable, load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
+        """A domain's own batch function, created once per request under `key`."""
+        return self._get(key, load)
+
+    def _get(self, key: Hashable, load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
+        loader = self._loaders.get(key)
+        if loader is None:
+            loader = self._loaders[key] = DataLoader(load_fn=load)
+        return loader
+
+    def by_id(
+        self, model: type[Base], *, include_deleted: bool = False
+    ) -> DataLoader[int, Row[Any] | None]:
+        """Visible rows of `model` by primary key (None for missing or hidden ones)."""
+
+        async def load(ids: list[int]) -> list[Row[Any] | None]:
+            table = model.__table__
+            rows = await self.reader.rows(
+                select(table).where(table.c.id.in_(ids), *self.scope(model, include_deleted))
+            )
+            found = {row.id: row for row in rows}
+            return [found.get(i) for i in ids]
+
+        return self._get(("by_id", model, include_deleted), load)
+
+    def page(
+        self,
+        relation: InstrumentedAttribute[Any],
+        *,
+        ordering: Ordering,
+        args: PageArgs,
+        where: Sequence[ColumnElement[bool]],
+        shape: Hashable,
+    ) -> DataLoader[Any, Page]:
+        """One page of a to-many relation per parent key, for all parents in one statement."""
+        rel = link(relation)
+
+        async def load(keys: list[Any]) -> list[Page]:
+            read = args.read_order(ordering)
+            position = func.row_number().over(partition_by=rel.parent_key, order_by=read.clauses())
+            inner = (
+                select(
+                    *rel.target.__table__.c,
+                    rel.parent_key.label(PARENT),
+                    position.label(POSITION),
+                )
+                .select_from(rel.source)
+                .where(
+                    rel.parent_key.in_(keys), *self.scope(rel.target), *where, *args.where(ordering)
+                )
+                .subquery()
+            )
+            stmt = (
+                select(inner)
+                .where(inner.c[POSITION] <= args.limit + 1)
+                .order_by(inner.c[PARENT], inner.c[POSITION])
+            )
+            grouped: dict[Any, list[Row[Any]]] = defaultdict(list)
+            for row in await self.reader.rows(stmt):
+                grouped[getattr(row, PARENT)].append(row)
+            return [make_page(grouped.get(key, []), args) for key in keys]
+
+        return self._get(("page", relation, ordering.fingerprint, args, shape), load)
+
+    def children(self, relation: InstrumentedAttribute[Any]) -> DataLoader[Any, list[Row[Any]]]:
+        """Every visible related row per parent key, in primary key order: for bounded parts of
+        an aggregate, such as an order's items."""
+        rel = link(relation)
+
+        async def load(keys: list[Any]) -> list[list[Row[Any]]]:
+            stmt = (
+                select(*rel.target.__table__.c, rel.parent_key.label(PARENT))
+                .select_from(rel.source)
+                .where(rel.parent_key.in_(keys), *self.scope(rel.target))
+                .order_by(rel.target.__table__.c.id)
+            )
+            grouped: dict[Any, list[Row[Any]]] = defaultdict(list)
+            for row in await self.reader.rows(stmt):
+                grouped[getattr(row, PARENT)].append(row)
+            return [grouped.get(key, []) for key in keys]
+
+        return self._get(("children", relation), load)
+
+    def count(
+        self,
+        relation: InstrumentedAttribute[Any],
+        *,
+        where: Sequence[ColumnElement[bool]],
+        shape: Hashable,
+    ) -> DataLoader[Any, int]:
+        """How many visible related rows match, per parent key."""
+        rel = link(relation)
+
+        async def load(keys: list[Any]) -> list[int]:
+            stmt = (
+                select(rel.parent_key, func.count())
+                .select_from(rel.source)
+                .where(rel.parent_key.in_(keys), *self.scope(rel.target), *where)
+                .group_by(rel.parent_key)
+            )
+            counts = {key: n for key, n in await self.reader.rows(stmt)}
+            return [counts.get(key, 0) for key in keys]
+
+        return self._get(("count", relation, shape), load)

@@ -1,0 +1,47 @@
+"""Imports every domain's models so that the metadata (and Alembic) sees all tables."""
+
+from crm_graphql.companies.models import Company, CompanySize
+from crm_graphql.customers.models import (
+    Address,
+    AddressKind,
+    ContactKind,
+    ContactMethod,
+    Customer,
+    CustomerSource,
+    Gender,
+    LifecycleStage,
+)
+from crm_graphql.db import Base
+from crm_graphql.interactions.models import Interaction, InteractionDirection, InteractionKind
+from crm_graphql.orders.models import Order, OrderItem, OrderStatus, Payment, PaymentMethod
+from crm_graphql.products.models import Product
+from crm_graphql.tags.models import Tag, company_tags, customer_tags
+from crm_graphql.users.models import User, UserRole
+
+__all__ = [
+    "Address",
+    "AddressKind",
+    "Base",
+    "Company",
+    "CompanySize",
+    "ContactKind",
+    "ContactMethod",
+    "Customer",
+    "CustomerSource",
+    "Gender",
+    "Interaction",
+    "InteractionDirection",
+    "InteractionKind",
+    "LifecycleStage",
+    "Order",
+    "OrderItem",
+    "OrderStatus",
+    "Payment",
+    "PaymentMethod",
+    "Product",
+    "Tag",
+    "User",
+    "UserRole",
+    "company_tags",
+    "customer_tags",
+]

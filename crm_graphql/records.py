@@ -1,0 +1,80 @@
+"""Record lifecycle shared by every domain's service: find, version check, soft delete, restore."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_graphql.db import Base, SoftDeletable, Versioned, utcnow
+from crm_graphql.errors import DomainError, ErrorCode, not_found, stale_version
+
+M = TypeVar("M", bound=Base)
+
+
+async def find(
+    session: AsyncSession,
+    model: type[M],
+    pk: int,
+    field: Sequence[str],
+    *,
+    deleted: bool | None = False,
+) -> M:
+    """The record for a write, locked against concurrent writers on PostgreSQL.
+
+    `deleted`: False (default) wants a live record, True a deleted one, None either.
+    """
+    stmt = select(model).where(model.__table__.c.id == pk).with_for_update()
+    instance = (await session.execute(stmt)).scalar_one_or_none()
+    if instance is None:
+        raise not_found(field, model.__name__)
+    if isinstance(instance, SoftDeletable) and deleted is not None:
+        is_deleted = instance.deleted_at is not None
+        if is_deleted and not deleted:
+            raise not_found(field, model.__name__)
+        if deleted and not is_deleted:
+            raise DomainError.single(
+                field, f"This {model.__name__} is not deleted.", ErrorCode.VALIDATION
+            )
+    return instance
+
+
+async def find_all(
+    session: AsyncSession, model: type[M], pks: Sequence[int], field: Sequence[str]
+) -> list[M]:
+    """Live records for every key, in order; NOT_FOUND names the first missing one."""
+    stmt = select(model).where(model.__table__.c.id.in_(set(pks)))
+    if issubclass(model, SoftDeletable):
+        stmt = stmt.where(model.__table__.c.deleted_at.is_(None))
+    found = {m.id: m for m in (await session.execute(stmt)).scalars()}  # type: ignore[attr-defined]
+    for i, pk in enumerate(pks):
+        if pk not in found:
+            raise not_found((*field, str(i)), model.__name__)
+    return [found[pk] for pk in pks]
+
+
+def check_version(instance: Versioned, expected: int | None, field: Sequence[str]) -> None:
+    if expected is not None and instance.version != expected:
+        raise stale_version(field, type(instance).__name__, instance.version, expected)
+
+
+async def soft_delete(
+    session: AsyncSession, model: type[M], pk: int, expected_version: int | None
+) -> M:
+    instance = await find(session, model, pk, ("id",))
+    assert isinstance(instance, SoftDeletable)
+    assert isinstance(instance, Versioned)
+    check_version(instance, expected_version, ("expectedVersion",))
+    instance.deleted_at = utcnow()
+    await session.flush()
+    return instance
+
+
+async def restore(session: AsyncSession, model: type[M], pk: int) -> M:
+    instance = await find(session, model, pk, ("id",), deleted=True)
+    assert isinstance(instance, SoftDeletable)
+    instance.deleted_at = None
+    await session.flush()
+    return instance

@@ -1,0 +1,118 @@
+"""Relay building blocks: the Node interface, connections and the node registry."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+import strawberry
+from sqlalchemy import Row
+from sqlalchemy.orm import class_mapper
+from strawberry.types import Info
+
+from crm_graphql.context import Context
+from crm_graphql.db import Base
+from crm_graphql.ids import encode_id
+from crm_graphql.pagination import Ordering, Page
+
+GraphInfo = Info[Context, None]
+
+
+@strawberry.interface(description="An object with a global ID, fetchable with `node(id:)`.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="The object's global ID.")
+
+
+class NodeType:
+    """Base of every entity type: built straight from a row, so scalar fields are plain
+    attributes that graphql-core reads without a resolver."""
+
+    __model__: ClassVar[type[Base]]
+    pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> Self:
+        obj = cls.__new__(cls)
+        obj.__dict__.update(row._mapping)
+        obj.pk = row.id
+        obj.id = encode_id(cls.__model__.__name__, row.id)  # type: ignore[attr-defined]
+        return obj
+
+    @classmethod
+    def from_model(cls, instance: Base) -> Self:
+        obj = cls.__new__(cls)
+        for attr in class_mapper(type(instance)).column_attrs:
+            obj.__dict__[attr.key] = getattr(instance, attr.key)
+        obj.pk = obj.__dict__["id"]
+        obj.id = encode_id(cls.__model__.__name__, obj.pk)  # type: ignore[attr-defined]
+        return obj
+
+
+NODE_TYPES: dict[str, type[NodeType]] = {}
+N = TypeVar("N", bound=NodeType)
+
+
+def register(model: type[Base]) -> Callable[[type[N]], type[N]]:
+    """Marks a Strawberry type as the GraphQL face of `model` (and reachable through `node`)."""
+
+    def decorate(cls: type[N]) -> type[N]:
+        cls.__model__ = model
+        NODE_TYPES[model.__name__] = cls
+        return cls
+
+    return decorate
+
+
+@strawberry.type(description="Where a page sits in the whole list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last item.")
+
+
+T = TypeVar("T")
+
+
+@strawberry.type(description="One item of a page and its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Pass as `after` or `before` to page from here.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list: keyset-paginated with first/after or last/before.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page with cursors.")
+    page_info: PageInfo = strawberry.field(description="Whether more pages exist, and cursors.")
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="The items of this page, without cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many items the whole list holds (all pages).")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def build_connection(
+    node_type: type[N],
+    page: Page,
+    ordering: Ordering,
+    count: Callable[[], Awaitable[int]],
+) -> Connection[N]:
+    edges = [Edge(cursor=ordering.cursor(row), node=node_type.from_row(row)) for row in page.rows]
+    return Connection(
+        edges=edges,  # type: ignore[arg-type]
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count=count,
+    )
+
+
+def nodes_of(rows: Sequence[Row[Any] | None], node_type: type[N]) -> list[N | None]:
+    return [None if row is None else node_type.from_row(row) for row in rows]

@@ -1,0 +1,102 @@
+"""The GraphQL schema: every domain's roots merged, plus `node` and `nodes`."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from crm_graphql.arguments import ObjectId
+from crm_graphql.companies.mutations import CompanyMutation
+from crm_graphql.companies.queries import CompanyQuery
+from crm_graphql.connections import resolve_node
+from crm_graphql.customers.mutations import CustomerMutation
+from crm_graphql.customers.queries import CustomerQuery
+from crm_graphql.errors import BadRequestError
+from crm_graphql.extensions import ErrorCodes, RequestResources, SqlStatistics
+from crm_graphql.interactions.mutations import InteractionMutation
+from crm_graphql.interactions.queries import InteractionQuery
+from crm_graphql.orders.mutations import OrderMutation
+from crm_graphql.orders.queries import OrderQuery
+from crm_graphql.products.mutations import ProductMutation
+from crm_graphql.products.queries import ProductQuery
+from crm_graphql.relay import GraphInfo, Node
+from crm_graphql.tags.mutations import TagMutation
+from crm_graphql.tags.queries import TagQuery
+from crm_graphql.users.queries import UserQuery
+
+MAX_NODES = 100
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its global ID (null if missing or hidden).")
+    async def node(self, info: GraphInfo, id: ObjectId) -> Node | None:
+        return await resolve_node(info, id)
+
+    @strawberry.field(
+        description=f"Objects by global ID, in the same order (null where missing); "
+        f"at most {MAX_NODES}."
+    )
+    async def nodes(
+        self,
+        info: GraphInfo,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global IDs.")],
+    ) -> list[Node | None]:
+        if len(ids) > MAX_NODES:
+            raise BadRequestError(f"`nodes` takes at most {MAX_NODES} IDs.")
+        return list(await asyncio.gather(*(resolve_node(info, i) for i in ids)))
+
+
+Query = merge_types(
+    "Query",
+    (
+        NodeQuery,
+        CustomerQuery,
+        CompanyQuery,
+        TagQuery,
+        ProductQuery,
+        OrderQuery,
+        InteractionQuery,
+        UserQuery,
+    ),
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        CustomerMutation,
+        CompanyMutation,
+        TagMutation,
+        ProductMutation,
+        OrderMutation,
+        InteractionMutation,
+    ),
+)
+
+
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Logs errors, except the client's own mistakes (they are in the response)."""
+        unexpected = [e for e in errors if not isinstance(e.original_error, BadRequestError)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def create_schema(*, debug: bool = False) -> strawberry.Schema:
+    extensions: list[type[SchemaExtension]] = [RequestResources, ErrorCodes]
+    if debug:
+        extensions.append(SqlStatistics)
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(),
+    )

@@ -1,0 +1,105 @@
+"""One typed Settings object read from the environment (CRM_* variables)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_SQLITE_PATH = Path("var") / "crm.sqlite3"
+
+
+class SettingsError(ValueError):
+    """A CRM_* variable holds a value that cannot be used."""
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Runtime configuration; every field maps to one CRM_* environment variable."""
+
+    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+    env: str = "development"
+    debug: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    default_page_size: int = 20
+    max_page_size: int = 500
+    default_phone_region: str | None = None
+    seed_customers: int = 200
+    db_pool_size: int = 10
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        app_env = env.get("CRM_ENV", "development").strip().lower() or "development"
+        if app_env not in {"development", "production", "test"}:
+            raise SettingsError(f"CRM_ENV must be development, production or test, got {app_env!r}")
+        region = (env.get("CRM_DEFAULT_PHONE_REGION") or "").strip().upper() or None
+        default_size = _int(env, "CRM_DEFAULT_PAGE_SIZE", 20)
+        max_size = _int(env, "CRM_MAX_PAGE_SIZE", 500)
+        if default_size > max_size:
+            raise SettingsError("CRM_DEFAULT_PAGE_SIZE cannot exceed CRM_MAX_PAGE_SIZE")
+        return cls(
+            database_url=normalize_database_url(
+                env.get("CRM_DATABASE_URL") or cls.database_url,
+            ),
+            env=app_env,
+            debug=_bool(env, "CRM_DEBUG", False),
+            host=env.get("CRM_HOST", "127.0.0.1"),
+            port=_int(env, "CRM_PORT", 8000),
+            workers=_int(env, "CRM_WORKERS", 1),
+            default_page_size=default_size,
+            max_page_size=max_size,
+            default_phone_region=region,
+            seed_customers=_int(env, "CRM_SEED_CUSTOMERS", 200, minimum=0),
+            db_pool_size=_int(env, "CRM_DB_POOL_SIZE", 10),
+        )
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the common spellings and pick the async driver the stack uses."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    if url.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+        return url
+    raise SettingsError(
+        "CRM_DATABASE_URL must be a sqlite:/// file or a postgresql:// URL, got " + repr(url)
+    )

@@ -1,0 +1,150 @@
+"""Tag mutations: tags themselves, and tagging customers and companies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_graphql.arguments import INPUT
+from crm_graphql.companies.service import require_companies
+from crm_graphql.customers.service import require_customers
+from crm_graphql.ids import expect_id
+from crm_graphql.payloads import DeleteInput, RestoreInput, UserError, mutate, provided
+from crm_graphql.records import restore, soft_delete
+from crm_graphql.relay import GraphInfo
+from crm_graphql.tags import service
+from crm_graphql.tags.inputs import (
+    CreateTagInput,
+    TagCompaniesInput,
+    TagCustomersInput,
+    UpdateTagInput,
+)
+from crm_graphql.tags.models import Tag
+from crm_graphql.tags.types import TagType
+
+
+@strawberry.type(description="The result of a tag mutation.")
+class TagPayload:
+    tag: TagType | None = strawberry.field(
+        description="The tag as it now is (null when there are errors)."
+    )
+    errors: list[UserError] = strawberry.field(description="Why nothing was written, if so.")
+
+
+@strawberry.type(description="The result of tagging or untagging records.")
+class TaggingPayload:
+    tags: list[TagType] | None = strawberry.field(
+        description="The tags applied or removed (null when there are errors)."
+    )
+    errors: list[UserError] = strawberry.field(description="Why nothing was written, if so.")
+
+
+def _payload(tag: Tag | None, errors: list[UserError]) -> TagPayload:
+    return TagPayload(tag=TagType.from_model(tag) if tag else None, errors=errors)
+
+
+def _tagging(tags: list[Tag] | None, errors: list[UserError]) -> TaggingPayload:
+    return TaggingPayload(
+        tags=[TagType.from_model(t) for t in tags] if tags is not None else None, errors=errors
+    )
+
+
+def _ids(values: list[strawberry.ID], type_name: str, field: str) -> list[int]:
+    return [expect_id(v, type_name, (field, str(i))) for i, v in enumerate(values)]
+
+
+@strawberry.type
+class TagMutation:
+    @strawberry.mutation(description="Creates a tag; names are unique ignoring case.")
+    async def create_tag(
+        self, info: GraphInfo, input: Annotated[CreateTagInput, INPUT]
+    ) -> TagPayload:
+        async def action(session: AsyncSession) -> Tag:
+            return await service.create_tag(session=session, fields=provided(input, exclude=()))
+
+        return _payload(*await mutate(info.context, action))
+
+    @strawberry.mutation(description="Renames or recolours a tag.")
+    async def update_tag(
+        self, info: GraphInfo, input: Annotated[UpdateTagInput, INPUT]
+    ) -> TagPayload:
+        async def action(session: AsyncSession) -> Tag:
+            return await service.update_tag(
+                session=session,
+                tag_id=expect_id(input.id, "Tag", ("id",)),
+                expected_version=input.expected_version,
+                fields=provided(input),
+            )
+
+        return _payload(*await mutate(info.context, action))
+
+    @strawberry.mutation(description="Deletes a tag softly (it disappears from records).")
+    async def delete_tag(self, info: GraphInfo, input: Annotated[DeleteInput, INPUT]) -> TagPayload:
+        async def action(session: AsyncSession) -> Tag:
+            pk = expect_id(input.id, "Tag", ("id",))
+            return await soft_delete(session, Tag, pk, input.expected_version)
+
+        return _payload(*await mutate(info.context, action))
+
+    @strawberry.mutation(description="Restores a deleted tag.")
+    async def restore_tag(
+        self, info: GraphInfo, input: Annotated[RestoreInput, INPUT]
+    ) -> TagPayload:
+        async def action(session: AsyncSession) -> Tag:
+            return await restore(session, Tag, expect_id(input.id, "Tag", ("id",)))
+
+        return _payload(*await mutate(info.context, action))
+
+    @strawberry.mutation(description="Adds every given tag to every given customer.")
+    async def tag_customers(
+        self, info: GraphInfo, input: Annotated[TagCustomersInput, INPUT]
+    ) -> TaggingPayload:
+        return _tagging(*await mutate(info.context, _tag_customers(input, attach=True)))
+
+    @strawberry.mutation(description="Removes every given tag from every given customer.")
+    async def untag_customers(
+        self, info: GraphInfo, input: Annotated[TagCustomersInput, INPUT]
+    ) -> TaggingPayload:
+        return _tagging(*await mutate(info.context, _tag_customers(input, attach=False)))
+
+    @strawberry.mutation(description="Adds every given tag to every given company.")
+    async def tag_companies(
+        self, info: GraphInfo, input: Annotated[TagCompaniesInput, INPUT]
+    ) -> TaggingPayload:
+        return _tagging(*await mutate(info.context, _tag_companies(input, attach=True)))
+
+    @strawberry.mutation(description="Removes every given tag from every given company.")
+    async def untag_companies(
+        self, info: GraphInfo, input: Annotated[TagCompaniesInput, INPUT]
+    ) -> TaggingPayload:
+        return _tagging(*await mutate(info.context, _tag_companies(input, attach=False)))
+
+
+def _tag_customers(input: Annotated[TagCustomersInput, INPUT], *, attach: bool):  # type: ignore[no-untyped-def]
+    async def action(session: AsyncSession) -> list[Tag]:
+        return await service.set_tagging(
+            session=session,
+            tag_ids=_ids(input.tag_ids, "Tag", "tagIds"),
+            target="customer",
+            target_ids=_ids(input.customer_ids, "Customer", "customerIds"),
+            targets_exist=require_customers,
+            attach=attach,
+        )
+
+    return action
+
+
+def _tag_companies(input: Annotated[TagCompaniesInput, INPUT], *, attach: bool):  # type: ignore[no-untyped-def]
+    async def action(session: AsyncSession) -> list[Tag]:
+        return await service.set_tagging(
+            session=session,
+            tag_ids=_ids(input.tag_ids, "Tag", "tagIds"),
+            target="company",
+            target_ids=_ids(input.company_ids, "Company", "companyIds"),
+            targets_exist=require_companies,
+            attach=attach,
+        )
+
+    return action

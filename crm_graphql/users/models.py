@@ -1,0 +1,28 @@
+"""Users of the CRM: the people who own records and log interactions."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Boolean, Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm_graphql.db import Base, Versioned
+
+
+class UserRole(enum.StrEnum):
+    ADMIN = "ADMIN"
+    MANAGER = "MANAGER"
+    SALES = "SALES"
+    SUPPORT = "SUPPORT"
+    VIEWER = "VIEWER"
+
+
+class User(Versioned, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[UserRole] = mapped_column(Enum(UserRole, native_enum=False, length=20))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
