@@ -44,7 +44,7 @@ class GraphQLView(GraphQL[Context, None]):
         return sub_response
 
     async def process_result(
-        self, request: Request | WebSocket, result: ExecutionResult
+        self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         # A document that cannot run at all (syntax or validation errors) is the client's
         # mistake: 400, as the GraphQL-over-HTTP spec asks, rather than 200.

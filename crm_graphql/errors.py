@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
+P = ParamSpec("P")
 T = TypeVar("T")
 
 
@@ -56,10 +57,10 @@ class Problems:
     def extend(self, error: DomainError) -> None:
         self.items.extend(error.problems)
 
-    def check(self, produce: Callable[[], T]) -> T | None:
-        """The value `produce` returns, or None after recording the DomainError it raised."""
+    def check(self, produce: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T | None:
+        """What `produce(*args, **kwargs)` returns, or None after recording its DomainError."""
         try:
-            return produce()
+            return produce(*args, **kwargs)
         except DomainError as exc:
             self.extend(exc)
             return None

@@ -240,7 +240,7 @@ def _money(model: type[Base], name: str, spec: MoneyFilter) -> list[ColumnElemen
     try:
         currency = normalize_currency(spec.currency, ("currency",))
         amount = getattr(model, f"{name}_minor")
-        clauses: list[ColumnElement[bool]] = [model.currency == currency]
+        clauses: list[ColumnElement[bool]] = [model.__table__.c.currency == currency]
         for op in ("eq", "lt", "lte", "gt", "gte"):
             value = getattr(spec, op)
             if value is not None:

@@ -13,13 +13,13 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, FromClause, Row, func, select
+from sqlalchemy import ColumnElement, FromClause, func, select
 from sqlalchemy.orm import InstrumentedAttribute, RelationshipDirection, RelationshipProperty
 from strawberry.dataloader import DataLoader
 
 from crm_graphql.db import Base
 from crm_graphql.pagination import Ordering, Page, PageArgs, make_page
-from crm_graphql.reader import Reader
+from crm_graphql.reader import AnyRow, Reader
 
 
 class Scope(Protocol):
@@ -88,10 +88,10 @@ class Loaders:
 
     def by_id(
         self, model: type[Base], *, include_deleted: bool = False
-    ) -> DataLoader[int, Row[Any] | None]:
+    ) -> DataLoader[int, AnyRow | None]:
         """Visible rows of `model` by primary key (None for missing or hidden ones)."""
 
-        async def load(ids: list[int]) -> list[Row[Any] | None]:
+        async def load(ids: list[int]) -> list[AnyRow | None]:
             table = model.__table__
             rows = await self.reader.rows(
                 select(table).where(table.c.id.in_(ids), *self.scope(model, include_deleted))
@@ -133,26 +133,26 @@ class Loaders:
                 .where(inner.c[POSITION] <= args.limit + 1)
                 .order_by(inner.c[PARENT], inner.c[POSITION])
             )
-            grouped: dict[Any, list[Row[Any]]] = defaultdict(list)
+            grouped: dict[Any, list[AnyRow]] = defaultdict(list)
             for row in await self.reader.rows(stmt):
                 grouped[getattr(row, PARENT)].append(row)
             return [make_page(grouped.get(key, []), args) for key in keys]
 
         return self._get(("page", relation, ordering.fingerprint, args, shape), load)
 
-    def children(self, relation: InstrumentedAttribute[Any]) -> DataLoader[Any, list[Row[Any]]]:
+    def children(self, relation: InstrumentedAttribute[Any]) -> DataLoader[Any, list[AnyRow]]:
         """Every visible related row per parent key, in primary key order: for bounded parts of
         an aggregate, such as an order's items."""
         rel = link(relation)
 
-        async def load(keys: list[Any]) -> list[list[Row[Any]]]:
+        async def load(keys: list[Any]) -> list[list[AnyRow]]:
             stmt = (
                 select(*rel.target.__table__.c, rel.parent_key.label(PARENT))
                 .select_from(rel.source)
                 .where(rel.parent_key.in_(keys), *self.scope(rel.target))
                 .order_by(rel.target.__table__.c.id)
             )
-            grouped: dict[Any, list[Row[Any]]] = defaultdict(list)
+            grouped: dict[Any, list[AnyRow]] = defaultdict(list)
             for row in await self.reader.rows(stmt):
                 grouped[getattr(row, PARENT)].append(row)
             return [grouped.get(key, []) for key in keys]
@@ -176,7 +176,7 @@ class Loaders:
                 .where(rel.parent_key.in_(keys), *self.scope(rel.target), *where)
                 .group_by(rel.parent_key)
             )
-            counts = {key: n for key, n in await self.reader.rows(stmt)}
+            counts = {row[0]: row[1] for row in await self.reader.rows(stmt)}
             return [counts.get(key, 0) for key in keys]
 
         return self._get(("count", relation, shape), load)

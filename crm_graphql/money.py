@@ -56,6 +56,8 @@ def normalize_currency(value: str, field: Sequence[str]) -> str:
 
 def to_minor(amount: Decimal, currency: str, field: Sequence[str]) -> int:
     """Exact conversion to minor units; more decimals than the currency has is an error."""
+    if not amount.is_finite():
+        raise DomainError.single(field, "Not a valid amount.")
     try:
         scaled = amount.scaleb(exponent(currency))
         if not scaled.is_finite() or scaled != scaled.to_integral_value():

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Executable, Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+AnyRow = Row[*tuple[Any, ...]]
+
 
 class Reader:
     def __init__(self, engine: AsyncEngine) -> None:
@@ -17,7 +19,7 @@ class Reader:
         self._conn: AsyncConnection | None = None
         self._lock = asyncio.Lock()
 
-    async def rows(self, statement: Executable) -> Sequence[Row[Any]]:
+    async def rows(self, statement: Executable) -> Sequence[AnyRow]:
         async with self._lock:
             if self._conn is None:
                 conn = await self._engine.connect()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from typing import ClassVar, Generic, Self, TypeVar
 
 import strawberry
-from sqlalchemy import Row
 from sqlalchemy.orm import class_mapper
 from strawberry.types import Info
 
@@ -14,6 +13,7 @@ from crm_graphql.context import Context
 from crm_graphql.db import Base
 from crm_graphql.ids import encode_id
 from crm_graphql.pagination import Ordering, Page
+from crm_graphql.reader import AnyRow
 
 GraphInfo = Info[Context, None]
 
@@ -31,7 +31,7 @@ class NodeType:
     pk: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: Row[Any]) -> Self:
+    def from_row(cls, row: AnyRow) -> Self:
         obj = cls.__new__(cls)
         obj.__dict__.update(row._mapping)
         obj.pk = row.id
@@ -112,7 +112,3 @@ def build_connection(
         ),
         count=count,
     )
-
-
-def nodes_of(rows: Sequence[Row[Any] | None], node_type: type[N]) -> list[N | None]:
-    return [None if row is None else node_type.from_row(row) for row in rows]

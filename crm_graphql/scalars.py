@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import strawberry
@@ -25,3 +26,32 @@ class Money:
 class MoneyInput:
     amount: Decimal = strawberry.field(description='A decimal amount, e.g. "19.99".')
     currency: str = strawberry.field(description="ISO 4217 currency code, e.g. EUR.")
+
+
+def _serialize_datetime(value: datetime.datetime) -> str:
+    return value.isoformat()
+
+
+def _parse_datetime(value: object) -> datetime.datetime:
+    if not isinstance(value, str):
+        raise ValueError("A DateTime is an ISO 8601 string, e.g. 2026-05-01T09:30:00Z.")
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not an ISO 8601 date and time.") from exc
+    if parsed.tzinfo is None:
+        raise ValueError(
+            f"{value!r} has no time zone: add an offset, e.g. 2026-05-01T09:30:00Z or +02:00."
+        )
+    return parsed
+
+
+DATETIME = strawberry.scalar(
+    name="DateTime",
+    description="A point in time: ISO 8601 with a time zone offset, e.g. 2026-05-01T09:30:00Z. "
+    "Times without an offset are refused rather than guessed.",
+    serialize=_serialize_datetime,
+    parse_value=_parse_datetime,
+)
+
+SCALAR_MAP = {datetime.datetime: DATETIME}

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, cast
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.types import ExecutionContext
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from crm_graphql.arguments import ObjectId
 from crm_graphql.companies.mutations import CompanyMutation
@@ -27,6 +26,7 @@ from crm_graphql.orders.queries import OrderQuery
 from crm_graphql.products.mutations import ProductMutation
 from crm_graphql.products.queries import ProductQuery
 from crm_graphql.relay import GraphInfo, Node
+from crm_graphql.scalars import SCALAR_MAP
 from crm_graphql.tags.mutations import TagMutation
 from crm_graphql.tags.queries import TagQuery
 from crm_graphql.users.queries import UserQuery
@@ -38,7 +38,7 @@ MAX_NODES = 100
 class NodeQuery:
     @strawberry.field(description="Any object by its global ID (null if missing or hidden).")
     async def node(self, info: GraphInfo, id: ObjectId) -> Node | None:
-        return await resolve_node(info, id)
+        return cast(Node | None, await resolve_node(info, id))
 
     @strawberry.field(
         description=f"Objects by global ID, in the same order (null where missing); "
@@ -51,33 +51,34 @@ class NodeQuery:
     ) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise BadRequestError(f"`nodes` takes at most {MAX_NODES} IDs.")
-        return list(await asyncio.gather(*(resolve_node(info, i) for i in ids)))
+        found = await asyncio.gather(*(resolve_node(info, i) for i in ids))
+        return [cast(Node | None, node) for node in found]
 
 
-Query = merge_types(
-    "Query",
-    (
-        NodeQuery,
-        CustomerQuery,
-        CompanyQuery,
-        TagQuery,
-        ProductQuery,
-        OrderQuery,
-        InteractionQuery,
-        UserQuery,
-    ),
-)
-Mutation = merge_types(
-    "Mutation",
-    (
-        CustomerMutation,
-        CompanyMutation,
-        TagMutation,
-        ProductMutation,
-        OrderMutation,
-        InteractionMutation,
-    ),
-)
+@strawberry.type(description="Read the customer graph: start from a list or from any ID.")
+class Query(
+    NodeQuery,
+    CustomerQuery,
+    CompanyQuery,
+    TagQuery,
+    ProductQuery,
+    OrderQuery,
+    InteractionQuery,
+    UserQuery,
+):
+    pass
+
+
+@strawberry.type(description="Change the customer graph; each mutation returns its errors.")
+class Mutation(
+    CustomerMutation,
+    CompanyMutation,
+    TagMutation,
+    ProductMutation,
+    OrderMutation,
+    InteractionMutation,
+):
+    pass
 
 
 class Schema(strawberry.Schema):
@@ -98,5 +99,5 @@ def create_schema(*, debug: bool = False) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=extensions,
-        config=StrawberryConfig(),
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )

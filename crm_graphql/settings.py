@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_SQLITE_PATH = Path("var") / "crm.sqlite3"
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
 
 
 class SettingsError(ValueError):
@@ -43,7 +44,7 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
 class Settings:
     """Runtime configuration; every field maps to one CRM_* environment variable."""
 
-    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+    database_url: str = DEFAULT_DATABASE_URL
     env: str = "development"
     debug: bool = False
     host: str = "127.0.0.1"
@@ -76,7 +77,7 @@ class Settings:
             raise SettingsError("CRM_DEFAULT_PAGE_SIZE cannot exceed CRM_MAX_PAGE_SIZE")
         return cls(
             database_url=normalize_database_url(
-                env.get("CRM_DATABASE_URL") or cls.database_url,
+                env.get("CRM_DATABASE_URL") or DEFAULT_DATABASE_URL,
             ),
             env=app_env,
             debug=_bool(env, "CRM_DEBUG", False),

@@ -53,17 +53,15 @@ async def _clean(
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key == "name":
-            out[key] = problems.check(lambda v=value: required_text(v or "", ("name",), 200))
+            out[key] = problems.check(required_text, value or "", ("name",), 200)
         elif key == "industry":
-            out[key] = problems.check(lambda v=value: optional_text(v, ("industry",), 100))
+            out[key] = problems.check(optional_text, value, ("industry",), 100)
         elif key == "legal_representative":
-            out[key] = problems.check(
-                lambda v=value: optional_text(v, ("legalRepresentative",), 200)
-            )
+            out[key] = problems.check(optional_text, value, ("legalRepresentative",), 200)
         elif key == "website":
-            out[key] = value and problems.check(lambda v=value: normalize_website(v, ("website",)))
+            out[key] = value and problems.check(normalize_website, value, ("website",))
         elif key == "domain":
-            out[key] = value and problems.check(lambda v=value: normalize_domain(v, ("domain",)))
+            out[key] = value and problems.check(normalize_domain, value, ("domain",))
         elif key == "size":
             out[key] = value
         elif key == "owner_id":

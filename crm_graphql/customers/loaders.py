@@ -24,8 +24,8 @@ async def primary_contacts(info: GraphInfo, customer_id: int) -> dict[ContactKin
             )
         )
         found: dict[int, dict[ContactKind, str]] = {i: {} for i in ids}
-        for customer, kind, value in rows:
-            found[customer][kind] = value
+        for row in rows:
+            found[row.customer_id][row.kind] = row.value
         return [found[i] for i in ids]
 
     loader = info.context.loaders.custom("primary_contacts", primary_contacts_by_customer)

@@ -66,11 +66,11 @@ async def _clean_customer(
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key == "name":
-            out["name"] = problems.check(lambda v=value: required_text(v or "", ("name",), 200))
+            out["name"] = problems.check(required_text, value or "", ("name",), 200)
         elif key == "occupation":
-            out[key] = problems.check(lambda v=value: optional_text(v, ("occupation",), 200))
+            out[key] = problems.check(optional_text, value, ("occupation",), 200)
         elif key == "birthday":
-            out[key] = problems.check(lambda v=value: past_date(v, ("birthday",), _today()))
+            out[key] = problems.check(past_date, value, ("birthday",), _today())
         elif key == "lifecycle_stage":
             if value is None:
                 problems.add(("lifecycleStage",), "Must not be null.")
@@ -97,12 +97,12 @@ def clean_contact_value(
 
 
 def _clean_address(new: NewAddress, field: tuple[str, ...], problems: Problems) -> Address | None:
-    line1 = problems.check(lambda: required_text(new.line1, (*field, "line1"), 200))
-    city = problems.check(lambda: required_text(new.city, (*field, "city"), 100))
-    country = problems.check(lambda: normalize_country(new.country, (*field, "country")))
-    line2 = problems.check(lambda: optional_text(new.line2, (*field, "line2"), 200))
-    region = problems.check(lambda: optional_text(new.region, (*field, "region"), 100))
-    postal = problems.check(lambda: optional_text(new.postal_code, (*field, "postalCode"), 20))
+    line1 = problems.check(required_text, new.line1, (*field, "line1"), 200)
+    city = problems.check(required_text, new.city, (*field, "city"), 100)
+    country = problems.check(normalize_country, new.country, (*field, "country"))
+    line2 = problems.check(optional_text, new.line2, (*field, "line2"), 200)
+    region = problems.check(optional_text, new.region, (*field, "region"), 100)
+    postal = problems.check(optional_text, new.postal_code, (*field, "postalCode"), 20)
     if line1 is None or city is None or country is None:
         return None
     return Address(
@@ -127,9 +127,9 @@ def _clean_contacts(
     for i, new in enumerate(contacts):
         field = ("contactMethods", str(i))
         value = problems.check(
-            lambda n=new, f=field: clean_contact_value(n.kind, n.value, (*f, "value"), phone_region)
+            clean_contact_value, new.kind, new.value, (*field, "value"), phone_region
         )
-        label = problems.check(lambda n=new, f=field: optional_text(n.label, (*f, "label"), 50))
+        label = problems.check(optional_text, new.label, (*field, "label"), 50)
         if new.is_primary:
             if new.kind in primary_kinds:
                 problems.add((*field, "isPrimary"), f"Only one {new.kind.value} can be primary.")
@@ -259,12 +259,10 @@ async def update_contact_method(
     problems = Problems()
     if "value" in fields:
         value = problems.check(
-            lambda: clean_contact_value(
-                contact.kind, fields["value"] or "", ("value",), phone_region
-            )
+            clean_contact_value, contact.kind, fields["value"] or "", ("value",), phone_region
         )
     if "label" in fields:
-        label = problems.check(lambda: optional_text(fields["label"], ("label",), 50))
+        label = problems.check(optional_text, fields["label"], ("label",), 50)
     if fields.get("is_primary") is False and contact.is_primary:
         problems.add(
             ("isPrimary",), "Make another contact method primary instead of unsetting this one."

@@ -26,9 +26,9 @@ async def _clean(
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key == "subject":
-            out[key] = problems.check(lambda v=value: optional_text(v, ("subject",), 300))
+            out[key] = problems.check(optional_text, value, ("subject",), 300)
         elif key == "body":
-            out[key] = problems.check(lambda v=value: optional_text(v, ("body",), 100_000))
+            out[key] = problems.check(optional_text, value, ("body",), 100_000)
         elif key == "occurred_at":
             if value is None:
                 problems.add(("occurredAt",), "Must not be null.")
@@ -78,6 +78,9 @@ async def update_interaction(
     check_version(interaction, expected_version, ("expectedVersion",))
     problems = Problems()
     values = await _clean(session, fields, problems)
+    subject = values.get("subject", interaction.subject)
+    if not subject and not values.get("body", interaction.body):
+        problems.add(("subject",), "Give a subject or a body.")
     problems.raise_if_any()
     for key, value in values.items():
         setattr(interaction, key, value)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm_graphql.customers.service import require_customer
 from crm_graphql.db import utcnow
 from crm_graphql.errors import DomainError, ErrorCode, Problems
-from crm_graphql.money import format_decimal, normalize_currency, to_minor
+from crm_graphql.money import MAX_MINOR, format_decimal, normalize_currency, to_minor
 from crm_graphql.orders.models import Order, OrderItem, OrderStatus, Payment, PaymentMethod
 from crm_graphql.products.service import sellable_products
 from crm_graphql.records import check_version, find
@@ -24,7 +24,8 @@ MAX_QUANTITY = 1_000_000
 
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.DRAFT: frozenset({OrderStatus.PLACED, OrderStatus.CANCELLED}),
-    OrderStatus.PLACED: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
+    # REFUNDED from PLACED only when part was paid; CANCELLED only when nothing was.
+    OrderStatus.PLACED: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED, OrderStatus.REFUNDED}),
     OrderStatus.PAID: frozenset({OrderStatus.SHIPPED, OrderStatus.REFUNDED}),
     OrderStatus.SHIPPED: frozenset({OrderStatus.REFUNDED}),
     OrderStatus.CANCELLED: frozenset(),
@@ -65,9 +66,7 @@ async def _items(
         if product is None or currency is None:
             continue
         if item.unit_price is not None:
-            price = problems.check(
-                lambda p=item.unit_price, f=field: to_minor(p, currency, (*f, "unitPrice"))
-            )
+            price = problems.check(to_minor, item.unit_price, currency, (*field, "unitPrice"))
             if price is not None and price < 0:
                 problems.add((*field, "unitPrice"), "Must not be negative.")
                 continue
@@ -91,8 +90,11 @@ async def _items(
     return built
 
 
-def _total(items: Sequence[OrderItem]) -> int:
-    return sum(i.quantity * i.unit_price_minor for i in items)
+def _total(items: Sequence[OrderItem], problems: Problems) -> int:
+    total = sum(i.quantity * i.unit_price_minor for i in items)
+    if total >= MAX_MINOR:
+        problems.add(("items",), "The order total is too large.")
+    return total
 
 
 async def create_order(
@@ -106,9 +108,10 @@ async def create_order(
 ) -> Order:
     problems = Problems()
     await require_customer(session, customer_id, ("customerId",), problems)
-    code = problems.check(lambda: normalize_currency(currency, ("currency",)))
-    text = problems.check(lambda: optional_text(notes, ("notes",), 10_000))
+    code = problems.check(normalize_currency, currency, ("currency",))
+    text = problems.check(optional_text, notes, ("notes",), 10_000)
     built = await _items(session, items, code, problems)
+    total = _total(built, problems)
     if status not in {OrderStatus.DRAFT, OrderStatus.PLACED}:
         problems.add(("status",), "New orders are DRAFT or PLACED.", ErrorCode.INVALID_TRANSITION)
     if status is OrderStatus.PLACED and not items:
@@ -121,7 +124,7 @@ async def create_order(
         status=status,
         notes=text,
         items=built,
-        total_minor=_total(built),
+        total_minor=total,
         paid_minor=0,
         placed_at=utcnow() if status is OrderStatus.PLACED else None,
     )
@@ -142,7 +145,7 @@ async def update_order(
     check_version(order, expected_version, ("expectedVersion",))
     problems = Problems()
     if "notes" in fields:
-        order.notes = problems.check(lambda: optional_text(fields["notes"], ("notes",), 10_000))
+        order.notes = problems.check(optional_text, fields["notes"], ("notes",), 10_000)
     if items is not None:
         if order.status is not OrderStatus.DRAFT:
             problems.add(
@@ -151,12 +154,13 @@ async def update_order(
                 ErrorCode.INVALID_TRANSITION,
             )
         built = await _items(session, items, order.currency, problems)
+        total = _total(built, problems)
     problems.raise_if_any()
     if items is not None:
         await session.refresh(order, ["items"])
         order.items = built
-        order.total_minor = _total(built)
-    order.updated_at = utcnow()  # touches the row, so the version moves with the items too
+        order.total_minor = total
+        order.updated_at = utcnow()  # touches the row, so the version moves with the items too
     await session.flush()
     return order
 
@@ -172,6 +176,20 @@ async def change_order_status(
             ("status",),
             f"An order that is {order.status.value} cannot become {status.value} "
             f"(allowed: {allowed}).",
+            ErrorCode.INVALID_TRANSITION,
+        )
+    if status is OrderStatus.CANCELLED and order.paid_minor > 0:
+        raise DomainError.single(
+            ("status",),
+            "An order that is PLACED cannot become CANCELLED once part of it is paid; "
+            "refund it (REFUNDED) instead.",
+            ErrorCode.INVALID_TRANSITION,
+        )
+    if status is OrderStatus.REFUNDED and order.paid_minor == 0:
+        raise DomainError.single(
+            ("status",),
+            "An order that is PLACED cannot become REFUNDED while nothing is paid; "
+            "cancel it instead.",
             ErrorCode.INVALID_TRANSITION,
         )
     if status is OrderStatus.PLACED and order.total_minor == 0:
@@ -204,11 +222,11 @@ async def add_payment(
             f"Payments are taken on PLACED orders; this one is {order.status.value}.",
             ErrorCode.INVALID_TRANSITION,
         )
-    currency = problems.check(lambda: normalize_currency(payment.currency, ("amount", "currency")))
+    currency = problems.check(normalize_currency, payment.currency, ("amount", "currency"))
     if currency is not None and currency != order.currency:
         problems.add(("amount", "currency"), f"The order is in {order.currency}.")
     amount = (
-        problems.check(lambda: to_minor(payment.amount, order.currency, ("amount", "amount")))
+        problems.check(to_minor, payment.amount, order.currency, ("amount", "amount"))
         if currency == order.currency
         else None
     )
@@ -222,7 +240,7 @@ async def add_payment(
         )
     if payment.paid_at is not None and payment.paid_at > utcnow():
         problems.add(("paidAt",), "Must not be in the future.")
-    reference = problems.check(lambda: optional_text(payment.reference, ("reference",), 100))
+    reference = problems.check(optional_text, payment.reference, ("reference",), 100)
     problems.raise_if_any()
     assert amount is not None
     session.add(

@@ -29,7 +29,7 @@ async def _clean(
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "sku" in values:
-        sku = problems.check(lambda: required_text(values["sku"] or "", ("sku",), 64))
+        sku = problems.check(required_text, values["sku"] or "", ("sku",), 64)
         if sku is not None:
             sku = sku.upper()
             clash = (
@@ -39,17 +39,17 @@ async def _clean(
                 problems.add(("sku",), f"A product with SKU {sku} exists.", ErrorCode.DUPLICATE)
             out["sku"] = sku
     if "name" in values:
-        out["name"] = problems.check(lambda: required_text(values["name"] or "", ("name",), 200))
+        out["name"] = problems.check(required_text, values["name"] or "", ("name",), 200)
     if "description" in values:
         out["description"] = problems.check(
-            lambda: optional_text(values["description"], ("description",), 10_000)
+            optional_text, values["description"], ("description",), 10_000
         )
     if "unit_price" in values:
         price = values["unit_price"]
         if price is None:
             problems.add(("unitPrice",), "Must not be null.")
         else:
-            cleaned = problems.check(lambda: _price(price.amount, price.currency, ("unitPrice",)))
+            cleaned = problems.check(_price, price.amount, price.currency, ("unitPrice",))
             if cleaned is not None:
                 out["unit_price_minor"], out["currency"] = cleaned
     if "is_active" in values:

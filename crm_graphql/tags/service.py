@@ -36,7 +36,7 @@ async def _clean(
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "name" in values:
-        name = problems.check(lambda: required_text(values["name"] or "", ("name",), 50))
+        name = problems.check(required_text, values["name"] or "", ("name",), 50)
         if name is not None:
             key = name.casefold()
             clash = (
