@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from sqlalchemy import ColumnElement, and_, false, not_, or_, true
 from sqlalchemy.orm import InstrumentedAttribute, RelationshipDirection, RelationshipProperty
+from strawberry.utils.str_converters import to_camel_case
 
 from crm_graphql.db import Base
 from crm_graphql.errors import BadRequestError, DomainError
@@ -246,7 +247,7 @@ def _money(model: type[Base], name: str, spec: MoneyFilter) -> list[ColumnElemen
             if value is not None:
                 clauses.append(_COMPARISONS[op](amount, to_minor(value, currency, (op,))))
     except DomainError as exc:
-        raise FilterError(f"`{name}` filter: {exc}") from exc
+        raise FilterError(f"`{to_camel_case(name)}` filter: {exc}") from exc
     return clauses
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from crm_graphql.errors import DomainError, ErrorCode
 
+MAX_KEY = 2**31 - 1  # primary keys are 32-bit integers
+
 
 @dataclass(frozen=True, slots=True)
 class GlobalId:
@@ -29,9 +31,10 @@ def decode_id(value: str) -> GlobalId | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     type_name, sep, pk = raw.partition(":")
-    if not sep or not type_name.isalpha() or not pk.isdigit() or len(pk) > 18:
+    if not sep or not type_name.isalpha() or not pk.isdigit() or len(pk) > 10:
         return None
-    return GlobalId(type_name, int(pk))
+    key = int(pk)
+    return GlobalId(type_name, key) if 0 < key <= MAX_KEY else None
 
 
 def expect_id(value: str, type_name: str, field: Sequence[str]) -> int:

@@ -40,6 +40,7 @@ class Link:
     source: FromClause
     parent_key: ColumnElement[Any]
     local_attr: str
+    through: tuple[ColumnElement[bool], ...] = ()
 
 
 def link(relation: InstrumentedAttribute[Any]) -> Link:
@@ -48,15 +49,20 @@ def link(relation: InstrumentedAttribute[Any]) -> Link:
     target = prop.mapper.class_
     parent_table = prop.parent.local_table
     local, remote = next((lc, rc) for lc, rc in prop.local_remote_pairs if lc.table is parent_table)
+    through: tuple[ColumnElement[bool], ...] = ()
     if prop.direction is RelationshipDirection.MANYTOMANY:
         assert prop.secondary is not None
         assert prop.secondaryjoin is not None
         source = target.__table__.join(prop.secondary, prop.secondaryjoin)
+        # a link through soft-deletable rows (a company's orders through its people) skips
+        # the deleted ones
+        if "deleted_at" in prop.secondary.c:
+            through = (prop.secondary.c.deleted_at.is_(None),)
     elif prop.direction is RelationshipDirection.ONETOMANY:
         source = target.__table__
     else:
         raise TypeError(f"{relation} is not a to-many relationship")
-    return Link(target, source, remote, prop.parent.get_property_by_column(local).key)
+    return Link(target, source, remote, prop.parent.get_property_by_column(local).key, through)
 
 
 def foreign_key_attr(relation: InstrumentedAttribute[Any]) -> tuple[type[Base], str]:
@@ -124,7 +130,11 @@ class Loaders:
                 )
                 .select_from(rel.source)
                 .where(
-                    rel.parent_key.in_(keys), *self.scope(rel.target), *where, *args.where(ordering)
+                    rel.parent_key.in_(keys),
+                    *rel.through,
+                    *self.scope(rel.target),
+                    *where,
+                    *args.where(ordering),
                 )
                 .subquery()
             )
@@ -149,7 +159,7 @@ class Loaders:
             stmt = (
                 select(*rel.target.__table__.c, rel.parent_key.label(PARENT))
                 .select_from(rel.source)
-                .where(rel.parent_key.in_(keys), *self.scope(rel.target))
+                .where(rel.parent_key.in_(keys), *rel.through, *self.scope(rel.target))
                 .order_by(rel.target.__table__.c.id)
             )
             grouped: dict[Any, list[AnyRow]] = defaultdict(list)
@@ -173,7 +183,7 @@ class Loaders:
             stmt = (
                 select(rel.parent_key, func.count())
                 .select_from(rel.source)
-                .where(rel.parent_key.in_(keys), *self.scope(rel.target), *where)
+                .where(rel.parent_key.in_(keys), *rel.through, *self.scope(rel.target), *where)
                 .group_by(rel.parent_key)
             )
             counts = {row[0]: row[1] for row in await self.reader.rows(stmt)}

@@ -44,7 +44,8 @@ async def find(
 async def find_all(
     session: AsyncSession, model: type[M], pks: Sequence[int], field: Sequence[str]
 ) -> list[M]:
-    """Live records for every key, in order; NOT_FOUND names the first missing one."""
+    """Live records for every key, in order (repeats included); NOT_FOUND names the position
+    of the first missing key in `pks` as sent."""
     stmt = select(model).where(model.__table__.c.id.in_(set(pks)))
     if issubclass(model, SoftDeletable):
         stmt = stmt.where(model.__table__.c.deleted_at.is_(None))

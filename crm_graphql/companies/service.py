@@ -41,7 +41,12 @@ def normalize_website(value: str, field: Sequence[str]) -> str:
     if "://" not in url:
         url = "https://" + url
     parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or len(url) > 500:
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.username is not None
+        or len(url) > 500
+    ):
         raise DomainError.single(field, "Not a valid http(s) web address.")
     normalize_domain(parts.hostname, field)
     return url
@@ -59,9 +64,17 @@ async def _clean(
         elif key == "legal_representative":
             out[key] = problems.check(optional_text, value, ("legalRepresentative",), 200)
         elif key == "website":
-            out[key] = value and problems.check(normalize_website, value, ("website",))
+            out[key] = (
+                problems.check(normalize_website, value, ("website",))
+                if value and value.strip()
+                else None
+            )
         elif key == "domain":
-            out[key] = value and problems.check(normalize_domain, value, ("domain",))
+            out[key] = (
+                problems.check(normalize_domain, value, ("domain",))
+                if value and value.strip()
+                else None
+            )
         elif key == "size":
             out[key] = value
         elif key == "owner_id":

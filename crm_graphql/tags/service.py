@@ -25,7 +25,7 @@ async def require_tags(
 ) -> list[Tag]:
     """The live tags named by `pks` (duplicates dropped); NOT_FOUND problems for missing ones."""
     try:
-        return await find_all(session, Tag, list(dict.fromkeys(pks)), field)
+        return list(dict.fromkeys(await find_all(session, Tag, pks, field)))
     except DomainError as exc:
         problems.extend(exc)
         return []
@@ -103,7 +103,7 @@ async def set_tagging(
         problems.add((f"{target}Ids",), f"At most {MAX_BULK} {target}s at once.")
     problems.raise_if_any()
     tags = await require_tags(session, tag_ids, ("tagIds",), problems)
-    await targets_exist(session, list(dict.fromkeys(target_ids)), problems)
+    await targets_exist(session, list(target_ids), problems)
     problems.raise_if_any()
     table = _link_table(target)
     column = table.c[f"{target}_id"]
