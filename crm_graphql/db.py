@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import enum
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData, event
+from sqlalchemy import DateTime, Enum, Integer, MetaData, event
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -60,6 +61,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def enum_type(cls: type[enum.Enum]) -> Enum:
+    """Enum columns store member names as text, checked by a CHECK constraint (portable)."""
+    return Enum(cls, native_enum=False, length=20, create_constraint=True)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -92,11 +98,17 @@ def _count_statements(engine: AsyncEngine) -> None:
             stats.seconds += time.perf_counter() - conn.info.pop("crm_started", 0.0)
 
 
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         # Take transaction control from the driver so that BEGIN is ours to emit.
         dbapi_connection.isolation_level = None
+        # SQLite's lower() folds ASCII only; ILIKE-style matching must fold É as PostgreSQL does.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         for pragma in (
             "journal_mode=WAL",

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from sqlalchemy import ColumnElement, and_, false, not_, or_, true
+from sqlalchemy import ColumnElement, and_, false, func, not_, or_, true
 from sqlalchemy.orm import InstrumentedAttribute, RelationshipDirection, RelationshipProperty
 from strawberry.utils.str_converters import to_camel_case
 
@@ -269,6 +269,12 @@ def _id_converter(model: type[Base], column: Any) -> Callable[[Any], int]:
     return convert
 
 
+def negate(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """NOT that treats an unknown (NULL) comparison as false, so `not: {x: {eq: 1}}` keeps the
+    rows where x is null, as a client expects."""
+    return not_(func.coalesce(condition, false()))
+
+
 def compile_filter(model: type[Base], spec: Any, scope: Scope) -> ColumnElement[bool]:
     """SQL for an entity filter input (None for no filter)."""
     if spec is None:
@@ -286,7 +292,7 @@ def compile_filter(model: type[Base], spec: Any, scope: Scope) -> ColumnElement[
                 or_(*(compile_filter(model, f, scope) for f in value)) if value else false()
             )
         elif name == "not_":
-            clauses.append(not_(compile_filter(model, value, scope)))
+            clauses.append(negate(compile_filter(model, value, scope)))
         elif isinstance(value, MoneyFilter):
             clauses.extend(_money(model, name, value))
         else:
@@ -315,7 +321,7 @@ def _relation(
         clauses.append(~attr.any(and_(*scope(target), compile_filter(target, spec.none, scope))))
     if spec.every is not None:
         clauses.append(
-            ~attr.any(and_(*scope(target), not_(compile_filter(target, spec.every, scope))))
+            ~attr.any(and_(*scope(target), negate(compile_filter(target, spec.every, scope))))
         )
     return and_(true(), *clauses)
 

@@ -31,7 +31,7 @@ def decode_id(value: str) -> GlobalId | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     type_name, sep, pk = raw.partition(":")
-    if not sep or not type_name.isalpha() or not pk.isdigit() or len(pk) > 10:
+    if not sep or not type_name.isalpha() or not (pk.isascii() and pk.isdigit()) or len(pk) > 10:
         return None
     key = int(pk)
     return GlobalId(type_name, key) if 0 < key <= MAX_KEY else None

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import BigInteger, ColumnElement, and_, false, or_, true
 from sqlalchemy.sql.elements import UnaryExpression
 
 from crm_graphql.errors import BadRequestError
@@ -59,7 +59,10 @@ class Ordering:
 
     @property
     def fingerprint(self) -> str:
-        return ",".join(f"{t.key}{'-' if t.descending else '+'}" for t in self.terms)
+        return ",".join(
+            f"{t.key}{'-' if t.descending else '+'}{'n' if t.nulls_first else ''}"
+            for t in self.terms
+        )
 
     def reversed(self) -> Ordering:
         return Ordering(tuple(t.reversed() for t in self.terms))
@@ -115,8 +118,12 @@ def _python_value(term: SortTerm, value: Any) -> Any:
         return date.fromisoformat(value)
     if issubclass(python_type, enum.Enum):
         return python_type(value)
-    if not isinstance(value, python_type):
+    if not isinstance(value, python_type) or isinstance(value, bool) != (python_type is bool):
         raise PaginationError("Malformed cursor.")
+    if python_type is int:
+        bound = 2**63 if isinstance(term.column.type, BigInteger) else 2**31
+        if not -bound <= value < bound:
+            raise PaginationError("Malformed cursor.")
     return value
 
 

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from crm_graphql.money import from_minor
 
@@ -54,4 +55,4 @@ DATETIME = strawberry.scalar(
     parse_value=_parse_datetime,
 )
 
-SCALAR_MAP = {datetime.datetime: DATETIME}
+SCALAR_MAP: dict[object, ScalarDefinition] = {datetime.datetime: DATETIME}

@@ -38,7 +38,7 @@ from crm_graphql.models import (
 )
 from crm_graphql.money import exponent
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 Row = dict[str, Any]
 
 # Fixed so that the output never depends on the clock; everything lies before it.
@@ -77,6 +77,8 @@ class SeedError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SeedReport:
+    """How many rows of the main tables `seed` wrote."""
+
     users: int
     companies: int
     customers: int
@@ -109,15 +111,15 @@ def _phrases(words: str) -> tuple[str, ...]:
     return tuple(words.split("|"))
 
 
-class _Pick(Generic[T]):
+class _Pick(Generic[_T]):
     """A weighted choice with integer weights, so that draws are exact and reproducible."""
 
-    def __init__(self, pairs: Iterable[tuple[T, int]]) -> None:
+    def __init__(self, pairs: Iterable[tuple[_T, int]]) -> None:
         items = list(pairs)
         self.items = [item for item, _ in items]
         self.cumulative = list(itertools.accumulate(weight for _, weight in items))
 
-    def __call__(self, rng: random.Random) -> T:
+    def __call__(self, rng: random.Random) -> _T:
         index = bisect.bisect_right(self.cumulative, rng.randrange(self.cumulative[-1]))
         return self.items[index]
 
@@ -426,6 +428,8 @@ _PICK_STAGE: Final = _Pick(
     ((LifecycleStage.CUSTOMER, 70), (LifecycleStage.PROSPECT, 12), (LifecycleStage.LEAD, 10),
      (LifecycleStage.CHURNED, 8))
 )  # fmt: skip
+# In declaration order: WEBSITE, REFERRAL, EVENT, COLD_OUTREACH, ADVERTISING, PARTNER, IMPORT,
+# OTHER, unknown. strict=True turns a new enum member into an import error, not skewed data.
 _PICK_SOURCE: Final = _Pick(
     zip([*CustomerSource, None], (30, 18, 12, 10, 12, 8, 5, 2, 3), strict=True)
 )
@@ -461,59 +465,71 @@ _PICK_KIND: Final = _Pick(
     ((InteractionKind.EMAIL, 35), (InteractionKind.CALL, 25), (InteractionKind.CHAT, 15),
      (InteractionKind.NOTE, 15), (InteractionKind.MEETING, 10))
 )  # fmt: skip
-# Placeholders: {first} name, {product}, {order} number, {qty}, {city}.
-_INTERACTION_TEXTS: Final[Mapping[InteractionKind, tuple[tuple[str, str], ...]]] = {
+_IN: Final = InteractionDirection.INBOUND
+_OUT: Final = InteractionDirection.OUTBOUND
+_NOTE: Final = InteractionDirection.INTERNAL
+# (direction, subject, body); placeholders: {first} name, {product}, {order} number, {qty}, {city}.
+_INTERACTION_TEXTS: Final[
+    Mapping[InteractionKind, tuple[tuple[InteractionDirection, str, str], ...]]
+] = {
     InteractionKind.CALL: (
-        ("Follow-up call about {product}",
+        (_OUT, "Follow-up call about {product}",
          "Called {first} about the {product} quote. Wants pricing for {qty} units by Friday."),
-        ("Discovery call",
+        (_OUT, "Discovery call",
          "Intro call with {first}. Main pain point: slow reporting. Will send a short proposal."),
-        ("Delivery question",
+        (_IN, "Delivery question",
          "{first} asked when {order} will arrive. Confirmed shipping within two business days."),
-        ("Renewal discussion",
-         "Talked about the renewal. {first} asked about volume discounts for next year."),
-        ("Missed call", "Left a voicemail for {first}; will try again tomorrow morning."),
+        (_IN, "Renewal discussion",
+         "{first} called about the renewal and asked about volume discounts for next year."),
+        (_IN, "Billing question",
+         "{first} could not find the VAT number on the last invoice. Explained where it is."),
     ),
     InteractionKind.EMAIL: (
-        ("Quote for {product}",
+        (_OUT, "Quote for {product}",
          "Hi {first},\n\nattached is our quote for {qty} x {product}. "
          "Happy to answer any questions.\n\nBest regards"),
-        ("Re: Invoice for {order}",
+        (_IN, "Re: Invoice for {order}",
          "{first} asked for a corrected billing address on {order}. Sent the updated PDF."),
-        ("Welcome aboard", "Sent the onboarding guide and portal login to {first}."),
-        ("Re: Return request",
+        (_OUT, "Welcome aboard", "Sent the onboarding guide and portal login to {first}."),
+        (_IN, "Return request",
          "{first} wants to return one {product} from {order}. Return label sent."),
-        ("Product update",
+        (_OUT, "Product update",
          "Shared the release notes for {product} and invited {first} to the webinar."),
     ),
     InteractionKind.CHAT: (
-        ("Website chat: shipping costs",
+        (_IN, "Website chat: shipping costs",
          "{first} asked about shipping costs to {city}. Pointed to the rates page."),
-        ("Chat: login problem", "{first} could not log in to the portal. Password reset; solved."),
-        ("Chat: order status", "Status request for {order}. Sent the tracking link."),
-        ("Chat: product question",
+        (_IN, "Chat: login problem",
+         "{first} could not log in to the portal. Password reset; solved."),
+        (_IN, "Chat: order status", "Status request for {order}. Sent the tracking link."),
+        (_IN, "Chat: product question",
          "Question about {product} compatibility. Sent the spec sheet."),
+        (_OUT, "Chat: renewal reminder",
+         "Reminded {first} that the subscription renews next month."),
     ),
     InteractionKind.MEETING: (
-        ("Quarterly business review",
+        (_OUT, "Quarterly business review",
          "QBR with {first}: usage is up, two open tickets, next review in three months."),
-        ("Product demo: {product}",
+        (_OUT, "Product demo: {product}",
          "Demo of {product} for {first} and two colleagues. Good feedback; trial requested."),
-        ("Contract negotiation",
+        (_OUT, "Contract negotiation",
          "Went through the contract draft with {first}. Legal review pending on their side."),
-        ("Site visit in {city}",
+        (_OUT, "Site visit in {city}",
          "Visited {first} in {city}. Toured the office and discussed a larger rollout."),
     ),
     InteractionKind.NOTE: (
-        ("Prefers email", "{first} prefers email over phone calls; best reached in the morning."),
-        ("Budget cycle", "Budget planning happens in Q4; reach out in September."),
-        ("Decision maker", "{first} signs off on purchases above 10k."),
-        ("Payment reminder", "Sent a friendly reminder about the open balance on {order}."),
-        ("Met at a trade show", "Met {first} at the trade show in {city}; keen on {product}."),
+        (_NOTE, "Prefers email",
+         "{first} prefers email over phone calls; best reached in the morning."),
+        (_NOTE, "Budget cycle", "Budget planning happens in Q4; reach out in September."),
+        (_NOTE, "Decision maker", "{first} signs off on purchases above 10k."),
+        (_NOTE, "Payment reminder",
+         "Sent a friendly reminder about the open balance on {order}."),
+        (_NOTE, "Met at a trade show",
+         "Met {first} at the trade show in {city}; keen on {product}."),
     ),
 }  # fmt: skip
 _TEXTS_WITHOUT_ORDER: Final = {
-    kind: tuple(t for t in texts if "{order}" not in t[0] + t[1])
+    kind: tuple(t for t in texts if "{order}" not in t[1] + t[2])
     for kind, texts in _INTERACTION_TEXTS.items()
 }
 _MAIL_DOMAINS: Final = _names("mail.example inbox.example post.example")
@@ -522,10 +538,11 @@ _SECOND_ADDRESS: Final = (AddressKind.SHIPPING, AddressKind.BILLING, AddressKind
 _BIRTH_FIRST: Final = date(1950, 1, 1).toordinal()
 _BIRTH_LAST: Final = date(2004, 12, 31).toordinal()
 _PRODUCT_IDS: Final = range(1, PRODUCT_COUNT + 1)
+# (shortest, longest, step) in seconds; meetings are booked in quarter hours.
 _DURATION: Final = {
-    InteractionKind.CALL: (60, 3_600),
-    InteractionKind.CHAT: (120, 1_800),
-    InteractionKind.MEETING: (900, 5_400),
+    InteractionKind.CALL: (60, 3_600, 1),
+    InteractionKind.CHAT: (120, 1_800, 1),
+    InteractionKind.MEETING: (900, 5_400, 900),
 }
 
 
@@ -606,27 +623,30 @@ class _PhoneBook:
 
     def __init__(self, rng: random.Random) -> None:
         self._rng = rng
-        self._templates: dict[str, tuple[int, str, int]] = {}
+        self._examples: dict[str, tuple[int, str]] = {}
+        self._free: dict[str, int] = {}
         self._issued: set[str] = set()
 
-    def _template(self, region: str) -> tuple[int, str, int]:
-        if region not in self._templates:
+    def _example(self, region: str) -> tuple[int, str]:
+        if region not in self._examples:
             example = phonenumbers.example_number_for_type(
                 region, phonenumbers.PhoneNumberType.MOBILE
             )
             if example is None or example.country_code is None:
                 raise SeedError(f"phonenumbers has no example mobile number for {region}")
-            code = example.country_code
             national = str(example.national_number)
+            self._examples[region] = (example.country_code, national)
             # NANP examples sit in the fictional 555 exchange; keep it and vary the line only.
-            free = 4 if code == 1 else min(7, len(national) - 2)
-            self._templates[region] = (code, national[:-free], free)
-        return self._templates[region]
+            self._free[region] = 4 if example.country_code == 1 else min(7, len(national) - 2)
+        return self._examples[region]
 
     def number(self, region: str) -> str:
-        code, prefix, free = self._template(region)
-        for _ in range(100):
-            national = prefix + f"{self._rng.randrange(10**free):0{free}d}"
+        code, example = self._example(region)
+        for attempt in range(1, 201):
+            if attempt % 20 == 0:  # crowded: vary one more digit (only for very large runs)
+                self._free[region] = min(self._free[region] + 1, len(example) - 1)
+            free = self._free[region]
+            national = example[:-free] + f"{self._rng.randrange(10**free):0{free}d}"
             value = f"+{code}{national}"
             if value in self._issued:
                 continue
@@ -807,17 +827,19 @@ class _Generator:
     # companies
 
     def _company_name(self, city: _City) -> tuple[str, str]:
+        """An unused name (without legal form) and its industry; names decide the domains."""
         rng = self.rng
         industry, words = rng.choice(_INDUSTRIES)
-        for attempt in itertools.count():
+        attempt = 0
+        while True:
             head = rng.choice(_COMPANY_HEADS) + rng.choice(_COMPANY_TAILS)
             base = f"{head} {rng.choice(words)}"
-            if attempt >= 10:  # the word lists are exhausted: qualify by city, then number
+            if attempt >= 10:  # the word lists run dry: qualify by city, then by a number
                 base = f"{base} {city.name}" if attempt == 10 else f"{base} {attempt - 9}"
             if base not in self._company_names:
                 self._company_names.add(base)
                 return base, industry
-        raise AssertionError("unreachable")
+            attempt += 1
 
     def companies_for(self, count: int) -> None:
         rng = self.rng
@@ -1067,16 +1089,10 @@ class _Generator:
         moments = sorted(_between(rng, start, BASE_TIME) for _ in range(INTERACTIONS_PER_CUSTOMER))
         for moment in moments:
             kind = _PICK_KIND(rng)
-            if kind is InteractionKind.NOTE:
-                direction = InteractionDirection.INTERNAL
-            elif kind is InteractionKind.MEETING or rng.random() < 0.55:
-                direction = InteractionDirection.OUTBOUND
-            else:
-                direction = InteractionDirection.INBOUND
             # Only orders placed by then can be talked about.
             earlier = [order_id for when, order_id in placed if when <= moment]
             texts = _INTERACTION_TEXTS if earlier else _TEXTS_WITHOUT_ORDER
-            subject, body = rng.choice(texts[kind])
+            direction, subject, body = rng.choice(texts[kind])
             values = {
                 "first": who.first,
                 "city": who.city,
@@ -1084,7 +1100,6 @@ class _Generator:
                 "product": rng.choice(self.product_names),
                 "order": f"SO-{rng.choice(earlier):06d}" if earlier else "",
             }
-            bounds = _DURATION.get(kind)
             created = _later(rng, moment, 2 * 3_600)
             self._add(
                 "interactions",
@@ -1097,11 +1112,18 @@ class _Generator:
                     "subject": subject.format(**values),
                     "body": body.format(**values),
                     "occurred_at": moment,
-                    "duration_seconds": rng.randint(*bounds) if bounds else None,
+                    "duration_seconds": self._duration(kind),
                     "deleted_at": None,
                     **self._stamps(created),
                 },
             )
+
+    def _duration(self, kind: InteractionKind) -> int | None:
+        bounds = _DURATION.get(kind)
+        if bounds is None:
+            return None
+        shortest, longest, step = bounds
+        return self.rng.randrange(shortest, longest + 1, step)
 
     def _handler(
         self, who: _Timeline, kind: InteractionKind, direction: InteractionDirection

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_graphql.db import Base, SoftDeletable, Versioned
+from crm_graphql.db import Base, SoftDeletable, Versioned, enum_type
 
 if TYPE_CHECKING:
     from crm_graphql.customers.models import Address, Customer
@@ -31,9 +31,7 @@ class Company(Versioned, SoftDeletable, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     industry: Mapped[str | None] = mapped_column(String(100), index=True)
-    size: Mapped[CompanySize | None] = mapped_column(
-        Enum(CompanySize, native_enum=False, length=20)
-    )
+    size: Mapped[CompanySize | None] = mapped_column(enum_type(CompanySize))
     website: Mapped[str | None] = mapped_column(String(500))
     domain: Mapped[str | None] = mapped_column(String(253), index=True)
     legal_representative: Mapped[str | None] = mapped_column(String(200))

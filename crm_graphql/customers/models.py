@@ -6,10 +6,10 @@ import enum
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Enum, ForeignKey, Index, String, text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_graphql.db import Base, SoftDeletable, Versioned
+from crm_graphql.db import Base, SoftDeletable, Versioned, enum_type
 
 if TYPE_CHECKING:
     from crm_graphql.companies.models import Company
@@ -59,22 +59,18 @@ class AddressKind(enum.StrEnum):
     REGISTERED = "REGISTERED"
 
 
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20)
-
-
 class Customer(Versioned, SoftDeletable, Base):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    gender: Mapped[Gender | None] = mapped_column(_enum(Gender))
+    gender: Mapped[Gender | None] = mapped_column(enum_type(Gender))
     birthday: Mapped[date | None] = mapped_column(Date)
     occupation: Mapped[str | None] = mapped_column(String(200))
     lifecycle_stage: Mapped[LifecycleStage] = mapped_column(
-        _enum(LifecycleStage), default=LifecycleStage.LEAD, index=True
+        enum_type(LifecycleStage), default=LifecycleStage.LEAD, index=True
     )
-    source: Mapped[CustomerSource | None] = mapped_column(_enum(CustomerSource))
+    source: Mapped[CustomerSource | None] = mapped_column(enum_type(CustomerSource))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
 
@@ -108,7 +104,7 @@ class ContactMethod(Versioned, Base):
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customers.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[ContactKind] = mapped_column(_enum(ContactKind))
+    kind: Mapped[ContactKind] = mapped_column(enum_type(ContactKind))
     label: Mapped[str | None] = mapped_column(String(50))
     value: Mapped[str] = mapped_column(String(320), index=True)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -129,7 +125,7 @@ class Address(Versioned, Base):
     company_id: Mapped[int | None] = mapped_column(
         ForeignKey("companies.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[AddressKind] = mapped_column(_enum(AddressKind))
+    kind: Mapped[AddressKind] = mapped_column(enum_type(AddressKind))
     line1: Mapped[str] = mapped_column(String(200))
     line2: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str] = mapped_column(String(100))

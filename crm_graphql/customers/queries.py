@@ -26,7 +26,9 @@ def customer_search(text: str) -> ColumnElement[bool]:
         Customer.name.ilike(pattern, escape="\\"),
         exists(
             select(Company.id).where(
-                Company.id == Customer.company_id, Company.name.ilike(pattern, escape="\\")
+                Company.id == Customer.company_id,
+                Company.deleted_at.is_(None),
+                Company.name.ilike(pattern, escape="\\"),
             )
         ),
         exists(

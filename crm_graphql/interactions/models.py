@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_graphql.db import Base, SoftDeletable, UTCDateTime, Versioned
+from crm_graphql.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type
 
 if TYPE_CHECKING:
     from crm_graphql.customers.models import Customer
@@ -37,12 +37,8 @@ class Interaction(Versioned, SoftDeletable, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[InteractionKind] = mapped_column(
-        Enum(InteractionKind, native_enum=False, length=20)
-    )
-    direction: Mapped[InteractionDirection] = mapped_column(
-        Enum(InteractionDirection, native_enum=False, length=20)
-    )
+    kind: Mapped[InteractionKind] = mapped_column(enum_type(InteractionKind))
+    direction: Mapped[InteractionDirection] = mapped_column(enum_type(InteractionDirection))
     subject: Mapped[str | None] = mapped_column(String(300))
     body: Mapped[str | None] = mapped_column(Text)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_graphql.db import Base, SoftDeletable, UTCDateTime, Versioned, utcnow
+from crm_graphql.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type, utcnow
 
 if TYPE_CHECKING:
     from crm_graphql.customers.models import Customer
@@ -35,12 +35,16 @@ class PaymentMethod(enum.StrEnum):
 
 class Order(Versioned, SoftDeletable, Base):
     __tablename__ = "orders"
-    __table_args__ = (Index("ix_orders_customer_id_id", "customer_id", "id"),)
+    __table_args__ = (
+        Index("ix_orders_customer_id_id", "customer_id", "id"),
+        CheckConstraint("total_minor >= 0", name="total_not_negative"),
+        CheckConstraint("paid_minor >= 0 AND paid_minor <= total_minor", name="paid_within_total"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     status: Mapped[OrderStatus] = mapped_column(
-        Enum(OrderStatus, native_enum=False, length=20), default=OrderStatus.DRAFT, index=True
+        enum_type(OrderStatus), default=OrderStatus.DRAFT, index=True
     )
     currency: Mapped[str] = mapped_column(String(3))
     total_minor: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -59,7 +63,10 @@ class Order(Versioned, SoftDeletable, Base):
 
 class OrderItem(Base):
     __tablename__ = "order_items"
-    __table_args__ = (CheckConstraint("quantity > 0", name="positive_quantity"),)
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="positive_quantity"),
+        CheckConstraint("unit_price_minor >= 0", name="price_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
@@ -80,7 +87,7 @@ class Payment(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
-    method: Mapped[PaymentMethod] = mapped_column(Enum(PaymentMethod, native_enum=False, length=20))
+    method: Mapped[PaymentMethod] = mapped_column(enum_type(PaymentMethod))
     reference: Mapped[str | None] = mapped_column(String(100))
     paid_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

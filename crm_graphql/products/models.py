@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, String, Text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_graphql.db import Base, SoftDeletable, Versioned
@@ -10,6 +10,7 @@ from crm_graphql.db import Base, SoftDeletable, Versioned
 
 class Product(Versioned, SoftDeletable, Base):
     __tablename__ = "products"
+    __table_args__ = (CheckConstraint("unit_price_minor >= 0", name="price_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(64), unique=True)

@@ -35,7 +35,7 @@ class Tag(Versioned, SoftDeletable, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
-    name_key: Mapped[str] = mapped_column(String(50), unique=True)
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)  # casefold() may grow it
     color: Mapped[str | None] = mapped_column(String(7))
 
     customers: Mapped[list[Customer]] = relationship(secondary=customer_tags, back_populates="tags")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, Enum, String
+from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm_graphql.db import Base, Versioned
+from crm_graphql.db import Base, Versioned, enum_type
 
 
 class UserRole(enum.StrEnum):
@@ -24,5 +24,5 @@ class User(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[UserRole] = mapped_column(Enum(UserRole, native_enum=False, length=20))
+    role: Mapped[UserRole] = mapped_column(enum_type(UserRole))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)

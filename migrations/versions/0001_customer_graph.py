@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 07:27:17.829816
+Create Date: 2026-11-26
 """
 
 from collections.abc import Sequence
@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('deleted_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('unit_price_minor >= 0', name=op.f('ck_products_price_not_negative')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_products')),
     sa.UniqueConstraint('sku', name=op.f('uq_products_sku'))
     )
@@ -42,7 +43,7 @@ def upgrade() -> None:
     op.create_table('tags',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=50), nullable=False),
-    sa.Column('name_key', sa.String(length=50), nullable=False),
+    sa.Column('name_key', sa.String(length=200), nullable=False),
     sa.Column('color', sa.String(length=7), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
@@ -55,7 +56,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('role', sa.Enum('ADMIN', 'MANAGER', 'SALES', 'SUPPORT', 'VIEWER', name='userrole', native_enum=False, length=20), nullable=False),
+    sa.Column('role', sa.Enum('ADMIN', 'MANAGER', 'SALES', 'SUPPORT', 'VIEWER', name='userrole', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
@@ -67,7 +68,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('industry', sa.String(length=100), nullable=True),
-    sa.Column('size', sa.Enum('MICRO', 'SMALL', 'MEDIUM', 'LARGE', 'ENTERPRISE', name='companysize', native_enum=False, length=20), nullable=True),
+    sa.Column('size', sa.Enum('MICRO', 'SMALL', 'MEDIUM', 'LARGE', 'ENTERPRISE', name='companysize', native_enum=False, create_constraint=True, length=20), nullable=True),
     sa.Column('website', sa.String(length=500), nullable=True),
     sa.Column('domain', sa.String(length=253), nullable=True),
     sa.Column('legal_representative', sa.String(length=200), nullable=True),
@@ -99,11 +100,11 @@ def upgrade() -> None:
     op.create_table('customers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('gender', sa.Enum('FEMALE', 'MALE', 'NON_BINARY', 'UNDISCLOSED', name='gender', native_enum=False, length=20), nullable=True),
+    sa.Column('gender', sa.Enum('FEMALE', 'MALE', 'NON_BINARY', 'UNDISCLOSED', name='gender', native_enum=False, create_constraint=True, length=20), nullable=True),
     sa.Column('birthday', sa.Date(), nullable=True),
     sa.Column('occupation', sa.String(length=200), nullable=True),
-    sa.Column('lifecycle_stage', sa.Enum('LEAD', 'PROSPECT', 'CUSTOMER', 'CHURNED', name='lifecyclestage', native_enum=False, length=20), nullable=False),
-    sa.Column('source', sa.Enum('WEBSITE', 'REFERRAL', 'EVENT', 'COLD_OUTREACH', 'ADVERTISING', 'PARTNER', 'IMPORT', 'OTHER', name='customersource', native_enum=False, length=20), nullable=True),
+    sa.Column('lifecycle_stage', sa.Enum('LEAD', 'PROSPECT', 'CUSTOMER', 'CHURNED', name='lifecyclestage', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('source', sa.Enum('WEBSITE', 'REFERRAL', 'EVENT', 'COLD_OUTREACH', 'ADVERTISING', 'PARTNER', 'IMPORT', 'OTHER', name='customersource', native_enum=False, create_constraint=True, length=20), nullable=True),
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('company_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -124,7 +125,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=True),
     sa.Column('company_id', sa.Integer(), nullable=True),
-    sa.Column('kind', sa.Enum('HOME', 'WORK', 'BILLING', 'SHIPPING', 'REGISTERED', name='addresskind', native_enum=False, length=20), nullable=False),
+    sa.Column('kind', sa.Enum('HOME', 'WORK', 'BILLING', 'SHIPPING', 'REGISTERED', name='addresskind', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('line1', sa.String(length=200), nullable=False),
     sa.Column('line2', sa.String(length=200), nullable=True),
     sa.Column('city', sa.String(length=100), nullable=False),
@@ -146,7 +147,7 @@ def upgrade() -> None:
     op.create_table('contact_methods',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('PHONE', 'EMAIL', 'SOCIAL', 'OTHER', name='contactkind', native_enum=False, length=20), nullable=False),
+    sa.Column('kind', sa.Enum('PHONE', 'EMAIL', 'SOCIAL', 'OTHER', name='contactkind', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('label', sa.String(length=50), nullable=True),
     sa.Column('value', sa.String(length=320), nullable=False),
     sa.Column('is_primary', sa.Boolean(), nullable=False),
@@ -176,8 +177,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('kind', sa.Enum('CALL', 'EMAIL', 'CHAT', 'MEETING', 'NOTE', name='interactionkind', native_enum=False, length=20), nullable=False),
-    sa.Column('direction', sa.Enum('INBOUND', 'OUTBOUND', 'INTERNAL', name='interactiondirection', native_enum=False, length=20), nullable=False),
+    sa.Column('kind', sa.Enum('CALL', 'EMAIL', 'CHAT', 'MEETING', 'NOTE', name='interactionkind', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('direction', sa.Enum('INBOUND', 'OUTBOUND', 'INTERNAL', name='interactiondirection', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=True),
     sa.Column('body', sa.Text(), nullable=True),
     sa.Column('occurred_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
@@ -198,7 +199,7 @@ def upgrade() -> None:
     op.create_table('orders',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('DRAFT', 'PLACED', 'PAID', 'SHIPPED', 'CANCELLED', 'REFUNDED', name='orderstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('DRAFT', 'PLACED', 'PAID', 'SHIPPED', 'CANCELLED', 'REFUNDED', name='orderstatus', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('total_minor', sa.BigInteger(), nullable=False),
     sa.Column('paid_minor', sa.BigInteger(), nullable=False),
@@ -208,6 +209,8 @@ def upgrade() -> None:
     sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('deleted_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('paid_minor >= 0 AND paid_minor <= total_minor', name=op.f('ck_orders_paid_within_total')),
+    sa.CheckConstraint('total_minor >= 0', name=op.f('ck_orders_total_not_negative')),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_orders_customer_id_customers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_orders'))
     )
@@ -224,6 +227,7 @@ def upgrade() -> None:
     sa.Column('unit_price_minor', sa.BigInteger(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.CheckConstraint('quantity > 0', name=op.f('ck_order_items_positive_quantity')),
+    sa.CheckConstraint('unit_price_minor >= 0', name=op.f('ck_order_items_price_not_negative')),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_items_order_id_orders'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_order_items_product_id_products')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_order_items'))
@@ -237,7 +241,7 @@ def upgrade() -> None:
     sa.Column('order_id', sa.Integer(), nullable=False),
     sa.Column('amount_minor', sa.BigInteger(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('method', sa.Enum('CARD', 'BANK_TRANSFER', 'CASH', 'WALLET', 'OTHER', name='paymentmethod', native_enum=False, length=20), nullable=False),
+    sa.Column('method', sa.Enum('CARD', 'BANK_TRANSFER', 'CASH', 'WALLET', 'OTHER', name='paymentmethod', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('reference', sa.String(length=100), nullable=True),
     sa.Column('paid_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
