@@ -18,8 +18,8 @@ run: $(STAMP)
 test: $(STAMP) lint types pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check crm_graphql tests migrations bench
-	$(BIN)/ruff check crm_graphql tests migrations bench
+	$(BIN)/ruff format --check crm_graphql tests migrations
+	$(BIN)/ruff check crm_graphql tests migrations
 
 types: $(STAMP)
 	$(BIN)/mypy
