@@ -50,7 +50,7 @@ class GraphQLView(GraphQL[Context, None]):
         # mistake: 400, as the GraphQL-over-HTTP spec asks, rather than 200.
         if result.data is None and result.errors and all(map(is_request_error, result.errors)):
             sub_response = getattr(request.state, "sub_response", None)
-            if sub_response is not None:
+            if sub_response is not None and sub_response.status_code is None:
                 sub_response.status_code = 400
         return await super().process_result(request, result)
 

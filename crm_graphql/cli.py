@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from crm_graphql.db import create_engine
+from crm_graphql.db import create_engine, create_sessionmaker, write_session
 from crm_graphql.migrations import upgrade
 from crm_graphql.settings import Settings, SettingsError
+from crm_graphql.users.models import UserRole
 
 app = typer.Typer(
     help="crm-graphql: a CRM backend served as one GraphQL API.", no_args_is_help=True
@@ -95,6 +96,48 @@ def seed(
     except SeedError as exc:
         raise typer.BadParameter(str(exc)) from exc
     typer.echo(f"Seeded: {report}")
+
+
+async def _create_user(
+    settings: Settings, email: str, name: str, role: UserRole, password: str
+) -> str:
+    from crm_graphql.auth.service import create_user as create
+
+    engine = create_engine(settings)
+    try:
+        await upgrade(engine)
+        async with write_session(create_sessionmaker(engine)) as session:
+            user = await create(
+                session=session, email=email, name=name, role=role, password=password
+            )
+            return f"Created {user.role.value} user {user.email} (id {user.id})."
+    finally:
+        await engine.dispose()
+
+
+@app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="Sign-in email address.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    role: Annotated[UserRole, typer.Option(help="Role.", case_sensitive=False)] = UserRole.ADMIN,
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            confirmation_prompt=True,
+            hide_input=True,
+            envvar="CRM_NEW_USER_PASSWORD",
+            help="At least 12 characters (prompted; or CRM_NEW_USER_PASSWORD).",
+        ),
+    ] = "",
+) -> None:
+    """Creates a user, e.g. the first admin: crm-graphql create-user --email ... --name ..."""
+    from crm_graphql.errors import DomainError
+
+    try:
+        typer.echo(asyncio.run(_create_user(_settings(), email, name, role, password)))
+    except DomainError as exc:
+        raise typer.BadParameter(str(exc)) from exc
 
 
 @app.command("export-schema")

@@ -1,16 +1,17 @@
-"""The per-request context: settings, database access, loaders and the row scope."""
+"""The per-request context: settings, database access, loaders, the viewer and its row scope."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.sql.elements import True_
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from crm_graphql.auth.access import Viewer, row_rule
 from crm_graphql.db import Base, SoftDeletable
 from crm_graphql.loaders import Loaders
 from crm_graphql.reader import Reader
@@ -31,6 +32,7 @@ class Context:
     resources: Resources
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None
+    viewer: Viewer | None = None
     reader: Reader = field(init=False)
     loaders: Loaders = field(init=False)
 
@@ -47,11 +49,21 @@ class Context:
         clauses: list[ColumnElement[bool]] = []
         if not include_deleted and issubclass(model, SoftDeletable):
             clauses.append(model.__table__.c.deleted_at.is_(None))
+        rule = row_rule(self.viewer, model)
+        if not isinstance(rule, True_):
+            clauses.append(rule)
         return clauses
 
     async def after_write(self) -> None:
         """Start reads afresh after a commit so the payload shows what was written."""
         await self.reader.close()
 
-    def client_address(self) -> Any:
-        return self.request.client.host if self.request and self.request.client else None
+    def bearer_token(self) -> str | None:
+        if self.request is None:
+            return None
+        scheme, _, token = self.request.headers.get("authorization", "").partition(" ")
+        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+    def client_address(self) -> str:
+        client = self.request.client if self.request is not None else None
+        return client.host if client else "unknown"

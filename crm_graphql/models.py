@@ -1,5 +1,6 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
 
+from crm_graphql.auth.models import AccessToken, LoginAttempt, TokenKind
 from crm_graphql.companies.models import Company, CompanySize
 from crm_graphql.customers.models import (
     Address,
@@ -19,6 +20,7 @@ from crm_graphql.tags.models import Tag, company_tags, customer_tags
 from crm_graphql.users.models import User, UserRole
 
 __all__ = [
+    "AccessToken",
     "Address",
     "AddressKind",
     "Base",
@@ -33,6 +35,7 @@ __all__ = [
     "InteractionDirection",
     "InteractionKind",
     "LifecycleStage",
+    "LoginAttempt",
     "Order",
     "OrderItem",
     "OrderStatus",
@@ -40,6 +43,7 @@ __all__ = [
     "PaymentMethod",
     "Product",
     "Tag",
+    "TokenKind",
     "User",
     "UserRole",
     "company_tags",

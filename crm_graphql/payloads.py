@@ -10,11 +10,14 @@ import strawberry
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
+from strawberry.types import Info
 
+from crm_graphql.auth.permissions import ROOT_FIELDS
 from crm_graphql.context import Context
 from crm_graphql.db import write_session
 from crm_graphql.errors import DomainError, ErrorCode
 from crm_graphql.ids import expect_id
+from crm_graphql.records import POLICY, Policy
 
 strawberry.enum(
     ErrorCode,
@@ -41,13 +44,32 @@ def user_errors(error: DomainError) -> list[UserError]:
 R = TypeVar("R")
 
 
+def forbidden(field_name: str) -> list[UserError]:
+    return [
+        UserError(
+            field=None,
+            message=f"Your role may not use {field_name}.",
+            code=ErrorCode.FORBIDDEN,
+        )
+    ]
+
+
 async def mutate(
-    ctx: Context, action: Callable[[AsyncSession], Awaitable[R]]
+    info: Info[Context, None], action: Callable[[AsyncSession], Awaitable[R]]
 ) -> tuple[R | None, list[UserError]]:
-    """Runs `action` in one write transaction. Expected failures become the payload's errors
-    and roll everything back, so a mutation never leaves a partly written record."""
+    """Runs `action` in one write transaction, if the viewer may use this mutation. Expected
+    failures become the payload's errors and roll everything back, so a mutation never leaves
+    a partly written record. The viewer's row scope travels with the session (records.py)."""
+    ctx = info.context
+    need = ROOT_FIELDS.get(info.field_name)
+    if ctx.viewer is None or need is None or not ctx.viewer.can(need):
+        return None, forbidden(info.field_name)
+    # A request holds at most one pooled connection at a time: a reader kept open while
+    # waiting for a writer could starve the pool under load.
+    await ctx.reader.close()
     try:
         async with write_session(ctx.resources.sessionmaker) as session:
+            session.info[POLICY] = Policy(ctx.viewer, ctx.scope)
             result = await action(session)
     except DomainError as exc:
         return None, user_errors(exc)

@@ -39,6 +39,10 @@ class NodeType:
         return obj
 
     @classmethod
+    def global_id(cls, pk: int) -> str:
+        return encode_id(cls.__model__.__name__, pk)
+
+    @classmethod
     def from_model(cls, instance: Base) -> Self:
         obj = cls.__new__(cls)
         for attr in class_mapper(type(instance)).column_attrs:

@@ -12,13 +12,15 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from crm_graphql.arguments import ObjectId
+from crm_graphql.auth.mutations import AuthMutation
+from crm_graphql.auth.queries import AuthQuery
 from crm_graphql.companies.mutations import CompanyMutation
 from crm_graphql.companies.queries import CompanyQuery
 from crm_graphql.connections import resolve_node
 from crm_graphql.customers.mutations import CustomerMutation
 from crm_graphql.customers.queries import CustomerQuery
 from crm_graphql.errors import BadRequestError
-from crm_graphql.extensions import ErrorCodes, RequestResources, SqlStatistics
+from crm_graphql.extensions import Authorization, ErrorCodes, RequestResources, SqlStatistics
 from crm_graphql.interactions.mutations import InteractionMutation
 from crm_graphql.interactions.queries import InteractionQuery
 from crm_graphql.orders.mutations import OrderMutation
@@ -58,6 +60,7 @@ class NodeQuery:
 @strawberry.type(description="Read the customer graph: start from a list or from any ID.")
 class Query(
     NodeQuery,
+    AuthQuery,
     CustomerQuery,
     CompanyQuery,
     TagQuery,
@@ -71,6 +74,7 @@ class Query(
 
 @strawberry.type(description="Change the customer graph; each mutation returns its errors.")
 class Mutation(
+    AuthMutation,
     CustomerMutation,
     CompanyMutation,
     TagMutation,
@@ -92,7 +96,7 @@ class Schema(strawberry.Schema):
 
 
 def create_schema(*, debug: bool = False) -> strawberry.Schema:
-    extensions: list[type[SchemaExtension]] = [RequestResources, ErrorCodes]
+    extensions: list[type[SchemaExtension]] = [RequestResources, Authorization, ErrorCodes]
     if debug:
         extensions.append(SqlStatistics)
     return Schema(

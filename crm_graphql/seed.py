@@ -22,6 +22,7 @@ import phonenumbers
 from sqlalchemy import Table, exists, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from crm_graphql.auth.passwords import hash_password
 from crm_graphql.db import WRITE_OPTION, Base
 from crm_graphql.models import (
     AddressKind,
@@ -98,6 +99,8 @@ DEMO_USERS: tuple[tuple[str, str, UserRole], ...] = (
     ("support@example.com", "Priya Nair", UserRole.SUPPORT),
     ("viewer@example.com", "Victor Lemaire", UserRole.VIEWER),
 )
+DEMO_PASSWORD = "crm-demo-password"  # every demo user's; documented in the README
+
 _USER_IDS: Final = {
     role: [pk for pk, user in enumerate(DEMO_USERS, 1) if user[2] is role] for role in UserRole
 }
@@ -716,6 +719,10 @@ class _Generator:
 
     def users(self) -> None:
         created = _at(5 * _YEAR)
+        # one salted hash for all demo users (argon2 is slow by design); the only part of the
+        # data set that differs between runs
+        password_hash = hash_password(DEMO_PASSWORD)
+        manager = _USER_IDS[UserRole.MANAGER][0]
         for email, name, role in DEMO_USERS:
             self._add(
                 "users",
@@ -725,6 +732,8 @@ class _Generator:
                     "name": name,
                     "role": role,
                     "is_active": True,
+                    "password_hash": password_hash,
+                    "manager_id": manager if role is UserRole.SALES else None,
                     **self._stamps(created),
                 },
             )

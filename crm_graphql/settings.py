@@ -55,6 +55,7 @@ class Settings:
     default_phone_region: str | None = None
     seed_customers: int = 200
     db_pool_size: int = 10
+    session_hours: int = 12
 
     @property
     def is_sqlite(self) -> bool:
@@ -89,6 +90,7 @@ class Settings:
             default_phone_region=region,
             seed_customers=_int(env, "CRM_SEED_CUSTOMERS", 200, minimum=0),
             db_pool_size=_int(env, "CRM_DB_POOL_SIZE", 10),
+            session_hours=_int(env, "CRM_SESSION_HOURS", 12),
         )
 
 

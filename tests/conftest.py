@@ -11,8 +11,9 @@ from starlette.applications import Starlette
 
 from crm_graphql.app import create_app
 from crm_graphql.settings import Settings
+from crm_graphql.users.models import UserRole
 from tests.databases import fresh_database
-from tests.graphql_client import GraphQLClient
+from tests.graphql_client import GraphQLClient, SignIn
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
@@ -46,10 +47,33 @@ async def app(settings: Settings) -> AsyncIterator[Starlette]:
         yield app
 
 
+ADMIN_EMAIL = "admin@tests.example"
+PASSWORD = "correct horse battery staple"
+
+
 @pytest.fixture(scope="session")
-async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+async def anon(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """A client without credentials."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def sign_in(app: Starlette, anon: httpx.AsyncClient) -> SignIn:
+    return SignIn(app, anon)
+
+
+@pytest.fixture(scope="session")
+async def http(app: Starlette, sign_in: SignIn) -> AsyncIterator[httpx.AsyncClient]:
+    """A client signed in as an administrator."""
+    token = await sign_in.token_for(ADMIN_EMAIL, UserRole.ADMIN)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://testserver",
+        headers={"authorization": f"Bearer {token}"},
+    ) as client:
         yield client
 
 

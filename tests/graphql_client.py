@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from starlette.applications import Starlette
+
+from crm_graphql.auth.service import create_user
+from crm_graphql.db import write_session
+from crm_graphql.users.models import UserRole
 
 
 class GraphQLClient:
@@ -53,3 +58,61 @@ class GraphQLClient:
         assert entity == [None], payload
         errors: list[dict[str, Any]] = payload["errors"]
         return errors
+
+
+LOGIN = """
+mutation($input: LoginInput!) {
+  login(input: $input) { token user { id role } errors { field message code } }
+}
+"""
+
+
+class SignIn:
+    """Creates users (as `crm-graphql create-user` does) and signs them in through the API."""
+
+    password = "correct horse battery staple"
+
+    def __init__(self, app: Starlette, http: httpx.AsyncClient) -> None:
+        self.app = app
+        self.http = http
+        self.user_ids: dict[str, int] = {}
+
+    async def user(self, email: str, role: UserRole, manager_id: int | None = None) -> int:
+        if email not in self.user_ids:
+            resources = self.app.state.resources
+            async with write_session(resources.sessionmaker) as session:
+                user = await create_user(
+                    session=session,
+                    email=email,
+                    name=email.split("@")[0].title(),
+                    role=role,
+                    password=self.password,
+                    manager_id=manager_id,
+                )
+                self.user_ids[email] = user.id
+        return self.user_ids[email]
+
+    async def token_for(self, email: str, role: UserRole, manager_id: int | None = None) -> str:
+        await self.user(email, role, manager_id)
+        response = await self.http.post(
+            "/graphql",
+            json={
+                "query": LOGIN,
+                "variables": {"input": {"email": email, "password": self.password}},
+            },
+        )
+        payload = response.json()["data"]["login"]
+        assert payload["errors"] == [], payload["errors"]
+        token: str = payload["token"]
+        return token
+
+    async def client(
+        self, email: str, role: UserRole, manager_id: int | None = None
+    ) -> GraphQLClient:
+        token = await self.token_for(email, role, manager_id)
+        http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app),
+            base_url="http://testserver",
+            headers={"authorization": f"Bearer {token}"},
+        )
+        return GraphQLClient(http)

@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from crm_graphql.seed import DEMO_PASSWORD
+
 QUERY = "{ customers(first: 3) { totalCount nodes { name company { name } } } }"
 
 
@@ -20,6 +22,22 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def token(server: str) -> str:
+    """Signs in as the demo administrator (the demo data's documented credentials)."""
+    response = httpx.post(
+        f"{server}/graphql",
+        json={
+            "query": "mutation($i: LoginInput!) { login(input: $i) { token errors { code } } }",
+            "variables": {"i": {"email": "admin@example.com", "password": DEMO_PASSWORD}},
+        },
+        timeout=30,
+    )
+    payload = response.json()["data"]["login"]
+    assert payload["errors"] == []
+    return str(payload["token"])
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +78,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-def test_new_database_is_migrated_and_filled_with_demo_data(server: str) -> None:
-    response = httpx.post(f"{server}/graphql", json={"query": QUERY}, timeout=10)
+def test_new_database_is_migrated_and_filled_with_demo_data(server: str, token: str) -> None:
+    response = httpx.post(
+        f"{server}/graphql", json={"query": QUERY}, headers=_auth(token), timeout=10
+    )
     assert response.status_code == 200
     customers = response.json()["data"]["customers"]
     assert customers["totalCount"] == 12
@@ -76,7 +96,17 @@ def test_healthz_and_graphiql_over_the_network(server: str) -> None:
     assert "graphiql" in page.text.lower()
 
 
-def test_workers_share_the_database(server: str) -> None:
+def test_requests_without_a_token_are_refused(server: str) -> None:
+    response = httpx.post(f"{server}/graphql", json={"query": QUERY}, timeout=10)
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+def test_workers_share_the_database(server: str, token: str) -> None:
     # requests land on either worker; writes through one are read back through any
     name = f"Server tag {os.getpid()}-{time.time_ns()}"
     created = httpx.post(
@@ -84,6 +114,7 @@ def test_workers_share_the_database(server: str) -> None:
         json={
             "query": f'mutation {{ createTag(input: {{name: "{name}"}}) {{ errors {{ code }} }} }}'
         },
+        headers=_auth(token),
         timeout=10,
     ).json()
     assert created["data"]["createTag"]["errors"] == []
@@ -91,6 +122,7 @@ def test_workers_share_the_database(server: str) -> None:
         found = httpx.post(
             f"{server}/graphql",
             json={"query": f'{{ tags(filter: {{name: {{eq: "{name}"}}}}) {{ totalCount }} }}'},
+            headers=_auth(token),
             timeout=10,
         ).json()
         assert found["data"]["tags"]["totalCount"] == 1

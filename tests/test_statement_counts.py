@@ -13,7 +13,9 @@ from crm_graphql.db import create_engine
 from crm_graphql.migrations import upgrade
 from crm_graphql.seed import seed
 from crm_graphql.settings import Settings
+from crm_graphql.users.models import UserRole
 from tests.databases import fresh_database
+from tests.graphql_client import SignIn
 
 CUSTOMERS = 120
 
@@ -60,7 +62,12 @@ async def seeded(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Asyn
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as anon:
+                token = await SignIn(app, anon).token_for("counts@tests.example", UserRole.ADMIN)
+            headers = {"authorization": f"Bearer {token}"}
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://test", headers=headers
+            ) as client:
                 yield client
 
 
@@ -83,10 +90,10 @@ async def test_statement_count_does_not_grow_with_page_size(seeded: httpx.AsyncC
     assert len(orders) == 500
     assert all(o["items"] and o["items"][0]["product"]["name"] for o in orders)
     assert small == large
-    # one statement per list and relation: the page, its count, owner, company, company tags,
-    # tags, their count, primary contacts, contact methods, addresses, orders, their count,
-    # items, products, payments, interactions and their users
-    assert large == 17
+    # one statement per list and relation: the viewer's token, the page, its count, owner,
+    # company, company tags, tags, their count, primary contacts, contact methods, addresses,
+    # orders, their count, items, products, payments, interactions and their users
+    assert large == 18
 
 
 async def test_nested_page_after_a_cursor_is_batched(seeded: httpx.AsyncClient) -> None:
@@ -96,4 +103,4 @@ async def test_nested_page_after_a_cursor_is_batched(seeded: httpx.AsyncClient) 
     }
     """
     first = await seeded.post("/graphql", json={"query": query, "variables": {"after": None}})
-    assert first.json()["extensions"]["sql"]["statements"] == 2
+    assert first.json()["extensions"]["sql"]["statements"] == 3  # token, customers, orders

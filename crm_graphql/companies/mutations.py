@@ -49,7 +49,7 @@ class CompanyMutation:
                 session=session, fields=_fields(provided(input, exclude=()))
             )
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Changes a company, if `expectedVersion` is current.")
     async def update_company(
@@ -63,7 +63,7 @@ class CompanyMutation:
                 fields=_fields(provided(input)),
             )
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Deletes a company softly; `restoreCompany` undoes it.")
     async def delete_company(
@@ -73,7 +73,7 @@ class CompanyMutation:
             pk = expect_id(input.id, "Company", ("id",))
             return await soft_delete(session, Company, pk, input.expected_version)
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Restores a deleted company.")
     async def restore_company(
@@ -82,4 +82,4 @@ class CompanyMutation:
         async def action(session: AsyncSession) -> Company:
             return await restore(session, Company, expect_id(input.id, "Company", ("id",)))
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))

@@ -11,7 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.companies.models import Company
 from crm_graphql.errors import DomainError, ErrorCode, Problems
-from crm_graphql.records import check_version, find, find_all
+from crm_graphql.records import (
+    check_assignable,
+    check_version,
+    default_owner,
+    find,
+    find_all,
+    visible,
+)
 from crm_graphql.users.service import require_active_user
 from crm_graphql.validators import optional_text, required_text
 
@@ -22,8 +29,7 @@ async def require_company(
     session: AsyncSession, pk: int, field: Sequence[str], problems: Problems
 ) -> int | None:
     """`pk` when it names a live company; otherwise None and a NOT_FOUND problem."""
-    company = await session.get(Company, pk)
-    if company is None or company.deleted_at is not None:
+    if await visible(session, Company, pk) is None:
         problems.add(field, "No Company with this ID exists.", ErrorCode.NOT_FOUND)
         return None
     return pk
@@ -79,6 +85,7 @@ async def _clean(
             out[key] = value
         elif key == "owner_id":
             out[key] = value and await require_active_user(session, value, ("ownerId",), problems)
+            check_assignable(session, value, ("ownerId",), problems)
         else:  # pragma: no cover - the GraphQL inputs only carry the keys above
             raise KeyError(key)
     if out.get("website") and not values.get("domain"):
@@ -91,6 +98,8 @@ async def create_company(*, session: AsyncSession, fields: Mapping[str, Any]) ->
     problems = Problems()
     if "name" not in fields:
         problems.add(("name",), "Must not be blank.")
+    if fields.get("owner_id") is None:
+        fields = {**fields, "owner_id": default_owner(session)}
     values = await _clean(session, fields, problems)
     problems.raise_if_any()
     company = Company(**values)

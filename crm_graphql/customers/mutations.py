@@ -127,7 +127,7 @@ class CustomerMutation:
                 phone_region=info.context.settings.default_phone_region,
             )
 
-        return _customer_payload(*await mutate(info.context, action))
+        return _customer_payload(*await mutate(info, action))
 
     @strawberry.mutation(
         description="Changes a customer's fields, if `expectedVersion` is current."
@@ -143,7 +143,7 @@ class CustomerMutation:
                 fields=_customer_fields(provided(input)),
             )
 
-        return _customer_payload(*await mutate(info.context, action))
+        return _customer_payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Deletes a customer softly; `restoreCustomer` undoes it.")
     async def delete_customer(
@@ -153,7 +153,7 @@ class CustomerMutation:
             pk = expect_id(input.id, "Customer", ("id",))
             return await soft_delete(session, Customer, pk, input.expected_version)
 
-        return _customer_payload(*await mutate(info.context, action))
+        return _customer_payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Restores a deleted customer.")
     async def restore_customer(
@@ -162,7 +162,7 @@ class CustomerMutation:
         async def action(session: AsyncSession) -> Customer:
             return await restore(session, Customer, expect_id(input.id, "Customer", ("id",)))
 
-        return _customer_payload(*await mutate(info.context, action))
+        return _customer_payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Adds a phone, email or handle to a customer.")
     async def add_contact_method(
@@ -176,7 +176,7 @@ class CustomerMutation:
                 phone_region=info.context.settings.default_phone_region,
             )
 
-        return _contact_payload(*await mutate(info.context, action))
+        return _contact_payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Changes a contact method or makes it primary.")
     async def update_contact_method(
@@ -191,7 +191,7 @@ class CustomerMutation:
                 phone_region=info.context.settings.default_phone_region,
             )
 
-        return _contact_payload(*await mutate(info.context, action))
+        return _contact_payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Removes a contact method permanently.")
     async def remove_contact_method(
@@ -202,7 +202,7 @@ class CustomerMutation:
                 session=session, contact_method_id=expect_id(input.id, "ContactMethod", ("id",))
             )
 
-        return _contact_payload(*await mutate(info.context, action))
+        return _contact_payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Adds an address to a customer or a company.")
     async def add_address(
@@ -216,7 +216,7 @@ class CustomerMutation:
                 new=_new_address(input),
             )
 
-        return _address_payload(*await mutate(info.context, action))
+        return _address_payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Changes an address.")
     async def update_address(
@@ -230,7 +230,7 @@ class CustomerMutation:
                 fields=provided(input),
             )
 
-        return _address_payload(*await mutate(info.context, action))
+        return _address_payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Removes an address permanently.")
     async def remove_address(
@@ -241,4 +241,4 @@ class CustomerMutation:
                 session=session, address_id=expect_id(input.id, "Address", ("id",))
             )
 
-        return _address_payload(*await mutate(info.context, action))
+        return _address_payload(*await mutate(info, action))

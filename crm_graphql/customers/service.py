@@ -20,7 +20,14 @@ from crm_graphql.customers.models import (
 )
 from crm_graphql.db import utcnow
 from crm_graphql.errors import DomainError, ErrorCode, Problems
-from crm_graphql.records import check_version, find, find_all
+from crm_graphql.records import (
+    check_assignable,
+    check_version,
+    default_owner,
+    find,
+    find_all,
+    visible,
+)
 from crm_graphql.tags.service import require_tags
 from crm_graphql.users.service import require_active_user
 from crm_graphql.validators import (
@@ -79,6 +86,7 @@ async def _clean_customer(
             out[key] = value
         elif key == "owner_id":
             out[key] = value and await require_active_user(session, value, ("ownerId",), problems)
+            check_assignable(session, value, ("ownerId",), problems)
         elif key == "company_id":
             out[key] = value and await require_company(session, value, ("companyId",), problems)
         else:  # pragma: no cover - the GraphQL inputs only carry the keys above
@@ -159,6 +167,8 @@ async def create_customer(
     problems = Problems()
     if "name" not in fields:
         problems.add(("name",), "Must not be blank.")
+    if fields.get("owner_id") is None:
+        fields = {**fields, "owner_id": default_owner(session)}
     values = await _clean_customer(session, fields, problems)
     contacts = _clean_contacts(contact_methods, phone_region, problems)
     if len(addresses) > MAX_ADDRESSES:
@@ -373,6 +383,5 @@ async def require_customer(
     session: AsyncSession, pk: int, field: Sequence[str], problems: Problems
 ) -> None:
     """A NOT_FOUND problem when `pk` names no live customer."""
-    customer = await session.get(Customer, pk)
-    if customer is None or customer.deleted_at is not None:
+    if await visible(session, Customer, pk) is None:
         problems.add(field, "No Customer with this ID exists.", ErrorCode.NOT_FOUND)

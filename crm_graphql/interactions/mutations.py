@@ -45,7 +45,7 @@ class InteractionMutation:
             fields["user_id"] = optional_id(input.user_id, "User", ("userId",))
             return await service.log_interaction(session=session, fields=fields)
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Changes an interaction, if `expectedVersion` is current.")
     async def update_interaction(
@@ -59,7 +59,7 @@ class InteractionMutation:
                 fields=provided(input),
             )
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Deletes an interaction softly.")
     async def delete_interaction(
@@ -69,7 +69,7 @@ class InteractionMutation:
             pk = expect_id(input.id, "Interaction", ("id",))
             return await soft_delete(session, Interaction, pk, input.expected_version)
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Restores a deleted interaction.")
     async def restore_interaction(
@@ -78,4 +78,4 @@ class InteractionMutation:
         async def action(session: AsyncSession) -> Interaction:
             return await restore(session, Interaction, expect_id(input.id, "Interaction", ("id",)))
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))

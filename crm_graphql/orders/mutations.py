@@ -63,7 +63,7 @@ class OrderMutation:
                 status=input.status,
             )
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Changes an order's notes, or a draft's items.")
     async def update_order(
@@ -79,7 +79,7 @@ class OrderMutation:
                 items=None if items is None else _items(items),
             )
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Moves an order to a new status, if the move is allowed.")
     async def change_order_status(
@@ -93,7 +93,7 @@ class OrderMutation:
                 status=input.status,
             )
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Records a payment; a fully paid order becomes PAID.")
     async def add_payment(
@@ -113,7 +113,7 @@ class OrderMutation:
                 ),
             )
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Deletes an order softly; `restoreOrder` undoes it.")
     async def delete_order(
@@ -123,7 +123,7 @@ class OrderMutation:
             pk = expect_id(input.id, "Order", ("id",))
             return await soft_delete(session, Order, pk, input.expected_version)
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Restores a deleted order.")
     async def restore_order(
@@ -132,4 +132,4 @@ class OrderMutation:
         async def action(session: AsyncSession) -> Order:
             return await restore(session, Order, expect_id(input.id, "Order", ("id",)))
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))

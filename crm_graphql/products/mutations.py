@@ -41,7 +41,7 @@ class ProductMutation:
         async def action(session: AsyncSession) -> Product:
             return await service.create_product(session=session, fields=provided(input, exclude=()))
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Changes a product, if `expectedVersion` is current.")
     async def update_product(
@@ -55,7 +55,7 @@ class ProductMutation:
                 fields=provided(input),
             )
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Deletes a product softly; existing orders keep it.")
     async def delete_product(
@@ -65,7 +65,7 @@ class ProductMutation:
             pk = expect_id(input.id, "Product", ("id",))
             return await soft_delete(session, Product, pk, input.expected_version)
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Restores a deleted product.")
     async def restore_product(
@@ -74,4 +74,4 @@ class ProductMutation:
         async def action(session: AsyncSession) -> Product:
             return await restore(session, Product, expect_id(input.id, "Product", ("id",)))
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))

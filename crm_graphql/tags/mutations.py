@@ -64,7 +64,7 @@ class TagMutation:
         async def action(session: AsyncSession) -> Tag:
             return await service.create_tag(session=session, fields=provided(input, exclude=()))
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Renames or recolours a tag.")
     async def update_tag(
@@ -78,7 +78,7 @@ class TagMutation:
                 fields=provided(input),
             )
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Deletes a tag softly (it disappears from records).")
     async def delete_tag(self, info: GraphInfo, input: Annotated[DeleteInput, INPUT]) -> TagPayload:
@@ -86,7 +86,7 @@ class TagMutation:
             pk = expect_id(input.id, "Tag", ("id",))
             return await soft_delete(session, Tag, pk, input.expected_version)
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Restores a deleted tag.")
     async def restore_tag(
@@ -95,31 +95,31 @@ class TagMutation:
         async def action(session: AsyncSession) -> Tag:
             return await restore(session, Tag, expect_id(input.id, "Tag", ("id",)))
 
-        return _payload(*await mutate(info.context, action))
+        return _payload(*await mutate(info, action))
 
     @strawberry.mutation(description="Adds every given tag to every given customer.")
     async def tag_customers(
         self, info: GraphInfo, input: Annotated[TagCustomersInput, INPUT]
     ) -> TaggingPayload:
-        return _tagging(*await mutate(info.context, _tag_customers(input, attach=True)))
+        return _tagging(*await mutate(info, _tag_customers(input, attach=True)))
 
     @strawberry.mutation(description="Removes every given tag from every given customer.")
     async def untag_customers(
         self, info: GraphInfo, input: Annotated[TagCustomersInput, INPUT]
     ) -> TaggingPayload:
-        return _tagging(*await mutate(info.context, _tag_customers(input, attach=False)))
+        return _tagging(*await mutate(info, _tag_customers(input, attach=False)))
 
     @strawberry.mutation(description="Adds every given tag to every given company.")
     async def tag_companies(
         self, info: GraphInfo, input: Annotated[TagCompaniesInput, INPUT]
     ) -> TaggingPayload:
-        return _tagging(*await mutate(info.context, _tag_companies(input, attach=True)))
+        return _tagging(*await mutate(info, _tag_companies(input, attach=True)))
 
     @strawberry.mutation(description="Removes every given tag from every given company.")
     async def untag_companies(
         self, info: GraphInfo, input: Annotated[TagCompaniesInput, INPUT]
     ) -> TaggingPayload:
-        return _tagging(*await mutate(info.context, _tag_companies(input, attach=False)))
+        return _tagging(*await mutate(info, _tag_companies(input, attach=False)))
 
 
 def _tag_customers(input: Annotated[TagCustomersInput, INPUT], *, attach: bool):  # type: ignore[no-untyped-def]

@@ -1,0 +1,1 @@
+"""Identity and access: sign-in, tokens, roles, row scopes."""
