@@ -140,6 +140,48 @@ def create_user(
         raise typer.BadParameter(str(exc)) from exc
 
 
+@app.command("generate-key")
+def generate_key() -> None:
+    """Prints a new random 256-bit key (for CRM_ENCRYPTION_KEYS or CRM_BLIND_INDEX_KEY)."""
+    from crm_graphql.crypto import generate_key as new_key
+
+    typer.echo(new_key())
+
+
+async def _rotate(settings: Settings, batch_size: int) -> str:
+    from crm_graphql.crypto import KeyRing
+    from crm_graphql.rotation import rotate_keys
+
+    engine = create_engine(settings)
+    try:
+        report = await rotate_keys(
+            engine, KeyRing.parse(settings.encryption_keys), batch_size=batch_size
+        )
+        return (
+            f"Re-encrypted {report.rotated} values; {report.remaining} remain under older keys."
+        )
+    finally:
+        await engine.dispose()
+
+
+@app.command("rotate-keys")
+def rotate_keys(
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 500,
+) -> None:
+    """Re-encrypts every sensitive value to the first key of CRM_ENCRYPTION_KEYS.
+
+    Online and resumable: each batch commits on its own, so it can run beside the API and be
+    started again after an interruption. When it reports 0 remaining, older keys can go.
+    """
+    from crm_graphql.rotation import RotationError
+
+    try:
+        typer.echo(asyncio.run(_rotate(_settings(), batch_size)))
+    except RotationError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+
+
 @app.command("export-schema")
 def export_schema(
     output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = Path("schema.graphql"),

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from crm_graphql.auth.access import Viewer, row_rule
+from crm_graphql.crypto import BlindIndex, KeyRing
 from crm_graphql.db import Base, SoftDeletable
 from crm_graphql.loaders import Loaders
 from crm_graphql.reader import Reader
@@ -25,6 +26,8 @@ class Resources:
     settings: Settings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    keyring: KeyRing
+    blind_index: BlindIndex
 
 
 @dataclass

@@ -271,12 +271,12 @@ class BlindIndex:
 def mask(value: str, visible: int = 4) -> str:
     """`••••••1234`: at most `visible` trailing characters, nothing at all below 8 characters.
 
-    Never more than half of the value is shown, whatever `visible` asks for.
+    Never more than half of the value is shown, whatever `visible` asks for, and the number of
+    bullets is fixed so that the mask does not give the length away.
     """
     if visible < 0:
         raise ValueError("visible must be >= 0")
     value = value.strip()
     shown = min(visible, len(value) // 2) if len(value) >= MIN_MASKED_LENGTH else 0
-    hidden = len(value) - shown
     tail = value[len(value) - shown :] if shown else ""
-    return MASK_BULLET * max(MIN_MASK_BULLETS, hidden) + tail
+    return MASK_BULLET * MIN_MASK_BULLETS + tail

@@ -9,6 +9,10 @@ from pathlib import Path
 
 DEFAULT_SQLITE_PATH = Path("var") / "crm.sqlite3"
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+# Used only outside production when no keys are configured, so that `make run` works out of the
+# box. They are public: data encrypted with them is not protected. Production refuses them.
+DEV_ENCRYPTION_KEYS = "dev:ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZCEhISE="
+DEV_BLIND_INDEX_KEY = "ZGV2ZWxvcG1lbnQtaW5kZXgta2V5LW5vdC1wcm9kISE="
 
 
 class SettingsError(ValueError):
@@ -56,6 +60,8 @@ class Settings:
     seed_customers: int = 200
     db_pool_size: int = 10
     session_hours: int = 12
+    encryption_keys: str = DEV_ENCRYPTION_KEYS
+    blind_index_key: str = DEV_BLIND_INDEX_KEY
 
     @property
     def is_sqlite(self) -> bool:
@@ -76,7 +82,16 @@ class Settings:
         max_size = _int(env, "CRM_MAX_PAGE_SIZE", 500)
         if default_size > max_size:
             raise SettingsError("CRM_DEFAULT_PAGE_SIZE cannot exceed CRM_MAX_PAGE_SIZE")
+        keys = env.get("CRM_ENCRYPTION_KEYS", "").strip()
+        index_key = env.get("CRM_BLIND_INDEX_KEY", "").strip()
+        if app_env == "production" and not (keys and index_key):
+            raise SettingsError(
+                "Production needs CRM_ENCRYPTION_KEYS and CRM_BLIND_INDEX_KEY "
+                "(see `crm-graphql generate-key`)."
+            )
         return cls(
+            encryption_keys=keys or DEV_ENCRYPTION_KEYS,
+            blind_index_key=index_key or DEV_BLIND_INDEX_KEY,
             database_url=normalize_database_url(
                 env.get("CRM_DATABASE_URL") or DEFAULT_DATABASE_URL,
             ),

@@ -240,15 +240,15 @@ def test_blind_index_parse_and_errors() -> None:
 @pytest.mark.parametrize(
     ("value", "visible", "expected"),
     [
-        ("123456789012", 4, "••••••••9012"),
+        ("123456789012", 4, "••••••9012"),
         ("12345678", 4, "••••••5678"),
-        ("1234567", 4, "•••••••"),  # under 8 characters: nothing shown
-        ("123", 4, "••••••"),  # at least 6 bullets
+        ("1234567", 4, "••••••"),  # under 8 characters: nothing shown
+        ("123", 4, "••••••"),  # always 6 bullets: the length is not given away
         ("", 4, "••••••"),
-        ("123456789012", 0, "••••••••••••"),
-        ("123456789012", 2, "••••••••••12"),
+        ("123456789012", 0, "••••••"),
+        ("123456789012", 2, "••••••12"),
         ("12345678", 8, "••••••5678"),  # never more than half
-        ("  123456789012  ", 4, "••••••••9012"),
+        ("  123456789012  ", 4, "••••••9012"),
     ],
 )
 def test_mask(value: str, visible: int, expected: str) -> None:

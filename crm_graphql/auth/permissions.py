@@ -102,6 +102,7 @@ ROOT_FIELDS: dict[str, Permission | Access] = {
     "addAddress": P.CUSTOMERS_WRITE,
     "updateAddress": P.CUSTOMERS_WRITE,
     "removeAddress": P.CUSTOMERS_WRITE,
+    "revealNationalId": P.NATIONAL_ID_REVEAL,
     "createCompany": P.COMPANIES_WRITE,
     "updateCompany": P.COMPANIES_WRITE,
     "deleteCompany": P.COMPANIES_WRITE,

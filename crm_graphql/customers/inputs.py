@@ -172,6 +172,9 @@ class CreateCustomerInput:
     source: CustomerSource | None = strawberry.field(default=None, description="Source.")
     owner_id: strawberry.ID | None = strawberry.field(default=None, description="Owning user.")
     company_id: strawberry.ID | None = strawberry.field(default=None, description="Company.")
+    national_id: str | None = strawberry.field(
+        default=None, description="National ID number; stored encrypted, shown masked."
+    )
     contact_methods: list[ContactMethodInput] | None = strawberry.field(
         default=None, description="Phones, emails and handles."
     )
@@ -202,6 +205,9 @@ class UpdateCustomerInput:
     )
     company_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="Company."
+    )
+    national_id: str | None = strawberry.field(
+        default=strawberry.UNSET, description="National ID number; null removes it."
     )
 
 
@@ -244,3 +250,8 @@ class UpdateAddressInput:
     region: str | None = strawberry.field(default=strawberry.UNSET, description="Region.")
     postal_code: str | None = strawberry.field(default=strawberry.UNSET, description="Postal code.")
     country: str | None = strawberry.field(default=strawberry.UNSET, description="Country code.")
+
+
+@strawberry.input(description="Whose national ID to show in clear (the read is audited).")
+class RevealNationalIdInput:
+    customer_id: strawberry.ID = strawberry.field(description="The customer.")

@@ -73,6 +73,10 @@ class Customer(Versioned, SoftDeletable, Base):
     source: Mapped[CustomerSource | None] = mapped_column(enum_type(CustomerSource))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    # AES-256-GCM envelope (crm_graphql.crypto) and a keyed HMAC for exact-match lookup; the
+    # plaintext is never stored
+    national_id_enc: Mapped[str | None] = mapped_column(String(255))
+    national_id_index: Mapped[str | None] = mapped_column(String(64), index=True)
 
     owner: Mapped[User | None] = relationship()
     company: Mapped[Company | None] = relationship(back_populates="people")

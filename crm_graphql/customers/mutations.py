@@ -15,12 +15,18 @@ from crm_graphql.customers.inputs import (
     AddressInput,
     ContactMethodInput,
     CreateCustomerInput,
+    RevealNationalIdInput,
     UpdateAddressInput,
     UpdateContactMethodInput,
     UpdateCustomerInput,
 )
 from crm_graphql.customers.models import Address, ContactMethod, Customer
-from crm_graphql.customers.types import AddressType, ContactMethodType, CustomerType
+from crm_graphql.customers.types import (
+    AddressType,
+    ContactMethodType,
+    CustomerType,
+    national_id_cipher,
+)
 from crm_graphql.ids import expect_id
 from crm_graphql.payloads import (
     DeleteInput,
@@ -105,6 +111,15 @@ def _customer_fields(values: dict[str, object]) -> dict[str, object]:
     return values
 
 
+@strawberry.type(description="A national ID in clear, for those allowed to see it.")
+class RevealNationalIdPayload:
+    customer: CustomerType | None = strawberry.field(description="The customer.")
+    national_id: str | None = strawberry.field(
+        description="The national ID in clear (null when none is stored or on errors)."
+    )
+    errors: list[UserError] = strawberry.field(description="Why nothing was shown, if so.")
+
+
 @strawberry.type
 class CustomerMutation:
     @strawberry.mutation(description="Creates a customer with contacts, addresses and tags.")
@@ -125,6 +140,7 @@ class CustomerMutation:
                 addresses=[_new_address(a) for a in input.addresses or []],
                 tag_ids=tag_ids,
                 phone_region=info.context.settings.default_phone_region,
+                cipher=national_id_cipher(info),
             )
 
         return _customer_payload(*await mutate(info, action))
@@ -141,6 +157,7 @@ class CustomerMutation:
                 customer_id=expect_id(input.id, "Customer", ("id",)),
                 expected_version=input.expected_version,
                 fields=_customer_fields(provided(input)),
+                cipher=national_id_cipher(info),
             )
 
         return _customer_payload(*await mutate(info, action))
@@ -242,3 +259,22 @@ class CustomerMutation:
             )
 
         return _address_payload(*await mutate(info, action))
+
+    @strawberry.mutation(description="Shows a customer's national ID in clear; audited.")
+    async def reveal_national_id(
+        self, info: GraphInfo, input: Annotated[RevealNationalIdInput, INPUT]
+    ) -> RevealNationalIdPayload:
+        async def action(session: AsyncSession) -> tuple[Customer, str | None]:
+            return await service.reveal_national_id(
+                session=session,
+                customer_id=expect_id(input.customer_id, "Customer", ("customerId",)),
+                cipher=national_id_cipher(info),
+            )
+
+        found, errors = await mutate(info, action)
+        if found is None:
+            return RevealNationalIdPayload(customer=None, national_id=None, errors=errors)
+        customer, secret = found
+        return RevealNationalIdPayload(
+            customer=CustomerType.from_model(customer), national_id=secret, errors=[]
+        )

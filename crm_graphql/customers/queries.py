@@ -6,14 +6,16 @@ import re
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, exists, false, or_, select
 
 from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last, ObjectId
 from crm_graphql.companies.models import Company
 from crm_graphql.connections import resolve_by_id, root_connection
+from crm_graphql.customers import national_id
 from crm_graphql.customers.inputs import CustomerFilter, CustomerSort
 from crm_graphql.customers.models import ContactMethod, Customer
-from crm_graphql.customers.types import PAGE_ARGS_DOC, CustomerType
+from crm_graphql.customers.types import PAGE_ARGS_DOC, CustomerType, national_id_cipher
+from crm_graphql.errors import DomainError
 from crm_graphql.filters import like_pattern
 from crm_graphql.relay import Connection, GraphInfo
 
@@ -52,6 +54,14 @@ def customer_search(text: str) -> ColumnElement[bool]:
     return or_(*matches)
 
 
+def by_national_id(info: GraphInfo, value: str) -> ColumnElement[bool]:
+    try:
+        cleaned = national_id.clean(value, ())
+    except DomainError:
+        return false()  # cannot match any stored ID
+    return Customer.national_id_index == national_id_cipher(info).lookup(cleaned)
+
+
 @strawberry.type
 class CustomerQuery:
     @strawberry.field(description="One customer by ID (null if it does not exist).")
@@ -69,6 +79,10 @@ class CustomerQuery:
             strawberry.argument(
                 description="Text found in the name, company name, an email or a phone number."
             ),
+        ] = None,
+        national_id: Annotated[
+            str | None,
+            strawberry.argument(description="Exact national ID (matched by its blind index)."),
         ] = None,
         include_deleted: Annotated[
             bool, strawberry.argument(description="Also list deleted customers.")
@@ -88,5 +102,8 @@ class CustomerQuery:
             last=last,
             before=before,
             include_deleted=include_deleted,
-            where=[customer_search(search)] if search and search.strip() else [],
+            where=[
+                *([customer_search(search)] if search and search.strip() else []),
+                *([by_national_id(info, national_id)] if national_id is not None else []),
+            ],
         )

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.companies.service import require_company
+from crm_graphql.customers import national_id
 from crm_graphql.customers.models import (
     Address,
     AddressKind,
@@ -18,6 +19,7 @@ from crm_graphql.customers.models import (
     ContactMethod,
     Customer,
 )
+from crm_graphql.customers.national_id import NationalIdCipher
 from crm_graphql.db import utcnow
 from crm_graphql.errors import DomainError, ErrorCode, Problems
 from crm_graphql.records import (
@@ -87,6 +89,8 @@ async def _clean_customer(
         elif key == "owner_id":
             out[key] = value and await require_active_user(session, value, ("ownerId",), problems)
             check_assignable(session, value, ("ownerId",), problems)
+        elif key == "national_id":
+            out[key] = value and problems.check(national_id.clean, value, ("nationalId",))
         elif key == "company_id":
             out[key] = value and await require_company(session, value, ("companyId",), problems)
         else:  # pragma: no cover - the GraphQL inputs only carry the keys above
@@ -163,6 +167,7 @@ async def create_customer(
     addresses: Sequence[NewAddress] = (),
     tag_ids: Sequence[int] = (),
     phone_region: str | None,
+    cipher: NationalIdCipher,
 ) -> Customer:
     problems = Problems()
     if "name" not in fields:
@@ -178,12 +183,16 @@ async def create_customer(
     ]
     tags = await require_tags(session, tag_ids, ("tagIds",), problems)
     problems.raise_if_any()
+    secret = values.pop("national_id", None)
     customer = Customer(**values)
     customer.contact_methods = contacts
     customer.addresses = [a for a in new_addresses if a is not None]
     customer.tags = tags
     session.add(customer)
     await session.flush()
+    if secret:  # the envelope is bound to the row id, known only now
+        customer.national_id_enc, customer.national_id_index = cipher.seal(customer.id, secret)
+        await session.flush()
     return customer
 
 
@@ -193,12 +202,17 @@ async def update_customer(
     customer_id: int,
     expected_version: int,
     fields: Mapping[str, Any],
+    cipher: NationalIdCipher,
 ) -> Customer:
     customer = await find(session, Customer, customer_id, ("id",))
     check_version(customer, expected_version, ("expectedVersion",))
     problems = Problems()
     values = await _clean_customer(session, fields, problems)
     problems.raise_if_any()
+    if "national_id" in values:
+        secret = values.pop("national_id")
+        sealed = cipher.seal(customer.id, secret) if secret else (None, None)
+        customer.national_id_enc, customer.national_id_index = sealed
     for key, value in values.items():
         setattr(customer, key, value)
     await session.flush()
@@ -385,3 +399,13 @@ async def require_customer(
     """A NOT_FOUND problem when `pk` names no live customer."""
     if await visible(session, Customer, pk) is None:
         problems.add(field, "No Customer with this ID exists.", ErrorCode.NOT_FOUND)
+
+
+async def reveal_national_id(
+    *, session: AsyncSession, customer_id: int, cipher: NationalIdCipher
+) -> tuple[Customer, str | None]:
+    """The customer and its national ID in clear (the caller audits the read)."""
+    customer = await find(session, Customer, customer_id, ("customerId",))
+    if customer.national_id_enc is None:
+        return customer, None
+    return customer, cipher.open(customer.id, customer.national_id_enc)

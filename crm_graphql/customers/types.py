@@ -22,6 +22,7 @@ from crm_graphql.customers.models import (
     Gender,
     LifecycleStage,
 )
+from crm_graphql.customers.national_id import NationalIdCipher
 from crm_graphql.db import utcnow
 from crm_graphql.relay import Connection, GraphInfo, Node, NodeType, register
 
@@ -122,6 +123,15 @@ class CustomerType(NodeType, Node):
     )
     owner_id: strawberry.Private[int | None]
     company_id: strawberry.Private[int | None]
+    national_id_enc: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description="National ID number, masked (e.g. ••••••1234); `revealNationalId` shows it."
+    )
+    def national_id(self, info: GraphInfo) -> str | None:
+        if self.national_id_enc is None:
+            return None
+        return national_id_cipher(info).masked(self.pk, self.national_id_enc)
 
     @strawberry.field(description="Age in whole years, derived from the birthday.")
     def age(self) -> int | None:
@@ -259,3 +269,8 @@ class CustomerType(NodeType, Node):
             last=last,
             before=before,
         )
+
+
+def national_id_cipher(info: GraphInfo) -> NationalIdCipher:
+    resources = info.context.resources
+    return NationalIdCipher(resources.keyring, resources.blind_index)
