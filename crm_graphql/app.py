@@ -17,6 +17,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from crm_graphql.context import Context, Resources
+from crm_graphql.crypto import BlindIndex, KeyRing
 from crm_graphql.db import create_engine, create_sessionmaker, database_state
 from crm_graphql.extensions import is_request_error
 from crm_graphql.migrations import upgrade
@@ -61,7 +62,13 @@ class GraphQLView(GraphQL[Context, None]):
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     engine = create_engine(settings)
-    resources = Resources(settings, engine, create_sessionmaker(engine))
+    resources = Resources(
+        settings,
+        engine,
+        create_sessionmaker(engine),
+        keyring=KeyRing.parse(settings.encryption_keys),
+        blind_index=BlindIndex.parse(settings.blind_index_key),
+    )
     view = GraphQLView(resources)
 
     @contextlib.asynccontextmanager
