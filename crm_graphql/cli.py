@@ -157,9 +157,7 @@ async def _rotate(settings: Settings, batch_size: int) -> str:
         report = await rotate_keys(
             engine, KeyRing.parse(settings.encryption_keys), batch_size=batch_size
         )
-        return (
-            f"Re-encrypted {report.rotated} values; {report.remaining} remain under older keys."
-        )
+        return f"Re-encrypted {report.rotated} values; {report.remaining} remain under older keys."
     finally:
         await engine.dispose()
 
@@ -180,6 +178,29 @@ def rotate_keys(
     except RotationError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
+
+
+async def _purge(settings: Settings) -> dict[str, int]:
+    from crm_graphql.privacy.service import purge_expired
+
+    engine = create_engine(settings)
+    try:
+        async with write_session(create_sessionmaker(engine)) as session:
+            return await purge_expired(session=session, retention_days=settings.retention_days)
+    finally:
+        await engine.dispose()
+
+
+@app.command("purge-expired")
+def purge_expired() -> None:
+    """Erases customers deleted more than CRM_RETENTION_DAYS ago and drops old deleted
+    interactions (run it daily, e.g. from cron)."""
+    settings = _settings()
+    report = asyncio.run(_purge(settings))
+    typer.echo(
+        f"Retention {settings.retention_days} days: erased {report['customers_erased']} "
+        f"customers, deleted {report['interactions_deleted']} interactions."
+    )
 
 
 @app.command("export-schema")

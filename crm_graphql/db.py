@@ -115,6 +115,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             "synchronous=FULL",
             "foreign_keys=ON",
             "busy_timeout=10000",
+            "secure_delete=ON",  # erased personal data is overwritten, not left in free pages
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()

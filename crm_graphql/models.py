@@ -15,6 +15,7 @@ from crm_graphql.customers.models import (
 from crm_graphql.db import Base
 from crm_graphql.interactions.models import Interaction, InteractionDirection, InteractionKind
 from crm_graphql.orders.models import Order, OrderItem, OrderStatus, Payment, PaymentMethod
+from crm_graphql.privacy.models import Consent
 from crm_graphql.products.models import Product
 from crm_graphql.tags.models import Tag, company_tags, customer_tags
 from crm_graphql.users.models import User, UserRole
@@ -26,6 +27,7 @@ __all__ = [
     "Base",
     "Company",
     "CompanySize",
+    "Consent",
     "ContactKind",
     "ContactMethod",
     "Customer",

@@ -131,6 +131,10 @@ async def soft_delete(
 async def restore(session: AsyncSession, model: type[M], pk: int) -> M:
     instance = await find(session, model, pk, ("id",), deleted=True)
     assert isinstance(instance, SoftDeletable)
+    if getattr(instance, "erased_at", None) is not None:
+        raise DomainError.single(
+            ("id",), f"This {model.__name__} was erased; it cannot be restored."
+        )
     instance.deleted_at = None
     await session.flush()
     return instance

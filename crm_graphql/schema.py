@@ -25,6 +25,7 @@ from crm_graphql.interactions.mutations import InteractionMutation
 from crm_graphql.interactions.queries import InteractionQuery
 from crm_graphql.orders.mutations import OrderMutation
 from crm_graphql.orders.queries import OrderQuery
+from crm_graphql.privacy.mutations import PrivacyMutation
 from crm_graphql.products.mutations import ProductMutation
 from crm_graphql.products.queries import ProductQuery
 from crm_graphql.relay import GraphInfo, Node
@@ -81,6 +82,7 @@ class Mutation(
     ProductMutation,
     OrderMutation,
     InteractionMutation,
+    PrivacyMutation,
 ):
     pass
 

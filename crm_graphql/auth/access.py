@@ -19,6 +19,7 @@ from crm_graphql.customers.models import Address, ContactMethod, Customer, Lifec
 from crm_graphql.db import Base
 from crm_graphql.interactions.models import Interaction
 from crm_graphql.orders.models import Order, OrderItem, Payment
+from crm_graphql.privacy.models import Consent
 from crm_graphql.users.models import UserRole
 
 
@@ -127,7 +128,7 @@ def row_rule(viewer: Viewer | None, model: type[Base]) -> ColumnElement[bool]:
         return customer_rule(viewer)
     if model is Company:
         return company_rule(viewer)
-    if model in (ContactMethod, Order, Interaction):
+    if model in (ContactMethod, Order, Interaction, Consent):
         return _customer_reachable(viewer, model.__table__.c.customer_id)
     if model in (OrderItem, Payment):
         return _order_reachable(viewer, model.__table__.c.order_id)

@@ -103,6 +103,9 @@ ROOT_FIELDS: dict[str, Permission | Access] = {
     "updateAddress": P.CUSTOMERS_WRITE,
     "removeAddress": P.CUSTOMERS_WRITE,
     "revealNationalId": P.NATIONAL_ID_REVEAL,
+    "recordConsent": P.CUSTOMERS_WRITE,
+    "exportCustomerData": P.PRIVACY_MANAGE,
+    "eraseCustomer": P.PRIVACY_MANAGE,
     "createCompany": P.COMPANIES_WRITE,
     "updateCompany": P.COMPANIES_WRITE,
     "deleteCompany": P.COMPANIES_WRITE,
@@ -135,6 +138,7 @@ ROOT_FIELDS: dict[str, Permission | Access] = {
 MODEL_READ: dict[str, Permission] = {
     "Customer": P.CUSTOMERS_READ,
     "ContactMethod": P.CUSTOMERS_READ,
+    "Consent": P.CUSTOMERS_READ,
     "Address": P.CUSTOMERS_READ,
     "Company": P.COMPANIES_READ,
     "Tag": P.TAGS_READ,

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_graphql.db import Base, SoftDeletable, Versioned, enum_type
+from crm_graphql.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type
 
 if TYPE_CHECKING:
     from crm_graphql.companies.models import Company
     from crm_graphql.interactions.models import Interaction
     from crm_graphql.orders.models import Order
+    from crm_graphql.privacy.models import Consent
     from crm_graphql.tags.models import Tag
     from crm_graphql.users.models import User
 
@@ -77,6 +78,8 @@ class Customer(Versioned, SoftDeletable, Base):
     # plaintext is never stored
     national_id_enc: Mapped[str | None] = mapped_column(String(255))
     national_id_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    # set by eraseCustomer: the personal data is gone and the record cannot be restored
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     owner: Mapped[User | None] = relationship()
     company: Mapped[Company | None] = relationship(back_populates="people")
@@ -89,6 +92,7 @@ class Customer(Versioned, SoftDeletable, Base):
     tags: Mapped[list[Tag]] = relationship(secondary="customer_tags", back_populates="customers")
     orders: Mapped[list[Order]] = relationship(back_populates="customer")
     interactions: Mapped[list[Interaction]] = relationship(back_populates="customer")
+    consents: Mapped[list[Consent]] = relationship(order_by="Consent.id")
 
 
 class ContactMethod(Versioned, Base):

@@ -9,7 +9,7 @@ import strawberry
 
 import crm_graphql.customers.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
-from crm_graphql.connections import related_connection, related_one
+from crm_graphql.connections import related_connection, related_list, related_one
 from crm_graphql.customers.inputs import AddressFilter, ContactMethodFilter
 from crm_graphql.customers.loaders import primary_contacts
 from crm_graphql.customers.models import (
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from crm_graphql.interactions.types import InteractionType
     from crm_graphql.orders.inputs import OrderFilter, OrderSort
     from crm_graphql.orders.types import OrderType
+    from crm_graphql.privacy.types import ConsentType
     from crm_graphql.tags.inputs import TagFilter, TagSort
     from crm_graphql.tags.types import TagType
     from crm_graphql.users.types import UserType
@@ -46,6 +47,7 @@ Order = Annotated["OrderType", strawberry.lazy("crm_graphql.orders.types")]
 OrderFilterArg = Annotated["OrderFilter", strawberry.lazy("crm_graphql.orders.inputs")]
 OrderSortArg = Annotated["OrderSort", strawberry.lazy("crm_graphql.orders.inputs")]
 Interaction = Annotated["InteractionType", strawberry.lazy("crm_graphql.interactions.types")]
+Consent = Annotated["ConsentType", strawberry.lazy("crm_graphql.privacy.types")]
 InteractionFilterArg = Annotated[
     "InteractionFilter", strawberry.lazy("crm_graphql.interactions.inputs")
 ]
@@ -120,6 +122,9 @@ class CustomerType(NodeType, Node):
     updated_at: datetime = strawberry.field(description="When the record last changed.")
     deleted_at: datetime | None = strawberry.field(
         description="When it was deleted (deleted customers can be restored)."
+    )
+    erased_at: datetime | None = strawberry.field(
+        description="When the person's data was erased (eraseCustomer); such records stay deleted."
     )
     owner_id: strawberry.Private[int | None]
     company_id: strawberry.Private[int | None]
@@ -246,6 +251,10 @@ class CustomerType(NodeType, Node):
             last=last,
             before=before,
         )
+
+    @strawberry.field(description="Consents given and withdrawn, oldest first.")
+    async def consents(self, info: GraphInfo) -> list[Consent]:
+        return await related_list(info, self, Customer.consents)
 
     @strawberry.field(description="Calls, emails, chats, meetings and notes. " + PAGE_ARGS_DOC)
     async def interactions(

@@ -1,0 +1,1 @@
+"""Privacy (GDPR): consent records, data-subject export, erasure and retention."""
