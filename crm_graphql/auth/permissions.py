@@ -161,5 +161,5 @@ def roles_table() -> str:
     ]
     for permission in Permission:
         marks = ["yes" if permission in ROLE_PERMISSIONS[r] else "-" for r in roles]
-        lines.append(f"| `{permission.value}` | " + " | ".join(marks) + " |")
+        lines.append(f"| `{permission.name}` | " + " | ".join(marks) + " |")
     return "\n".join(lines)
