@@ -7,37 +7,82 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 
 from crm_graphql.context import Context, Resources
 from crm_graphql.crypto import BlindIndex, KeyRing
 from crm_graphql.db import create_engine, create_sessionmaker, database_state
 from crm_graphql.extensions import is_request_error
+from crm_graphql.hardening import (
+    REQUEST_ID_HEADER,
+    cors_middleware,
+    is_unexpected_error,
+    lacks_preflight,
+    mask_unexpected,
+    request_id,
+)
 from crm_graphql.migrations import upgrade
 from crm_graphql.schema import create_schema
 from crm_graphql.settings import Settings
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context, orjson encoding, and 400 for bad documents."""
+    """Strawberry's ASGI view with our context, orjson encoding, 400 for bad documents, a
+    request id on every response and the multipart CSRF check."""
 
     def __init__(self, resources: Resources) -> None:
         settings = resources.settings
         super().__init__(
-            create_schema(debug=settings.debug),
+            create_schema(debug=settings.debug, settings=settings),
             graphql_ide=None if settings.is_production else "graphiql",
+            # Uploads stay off until a mutation takes one; the CSRF check below stands already.
+            multipart_uploads_enabled=False,
+            # Browsers do not apply CORS to WebSocket handshakes: the same allow-list.
+            allowed_origins=settings.cors_origins,
         )
         self.resources = resources
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        # As Strawberry's own __call__, plus the X-Request-ID header on every response,
+        # including the plain-text refusals (bad JSON, batches, CSRF, wrong method).
+        request = Request(scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+        response.headers[REQUEST_ID_HEADER] = request_id(request)
+        await response(scope, receive, send)
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        request_id(request)  # one per request (per connection for WebSockets)
         return Context(self.resources, request=request, response=response)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        # CSRF: checked before Strawberry reads the body, whether or not uploads are enabled.
+        content_type, _ = parse_content_type(request.content_type or "")
+        if lacks_preflight(content_type, request.headers):
+            raise HTTPException(
+                400,
+                "Multipart requests need a non-empty GraphQL-Require-Preflight or "
+                "Apollo-Require-Preflight header.",
+            )
+        return await super().parse_http_body(request)
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
@@ -47,16 +92,29 @@ class GraphQLView(GraphQL[Context, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
-        # A document that cannot run at all (syntax or validation errors) is the client's
-        # mistake: 400, as the GraphQL-over-HTTP spec asks, rather than 200.
-        if result.data is None and result.errors and all(map(is_request_error, result.errors)):
-            sub_response = getattr(request.state, "sub_response", None)
-            if sub_response is not None and sub_response.status_code is None:
+        if result.errors and self.resources.settings.is_production:
+            # MaskErrors cannot see an exception that escaped another extension (it ends the
+            # operation early): mask what is left here.
+            result.errors = mask_unexpected(result.errors, request_id(request))
+        # A document that cannot run at all (syntax or validation errors, refused limits) is
+        # the client's mistake: 400, as the GraphQL-over-HTTP spec asks, rather than 200. An
+        # unexpected failure before execution (e.g. the database is down) is a 500.
+        errors = result.errors or []
+        sub_response = getattr(request.state, "sub_response", None)
+        if result.data is None and errors and sub_response is not None:
+            if sub_response.status_code is None and any(map(_failed_before_execution, errors)):
+                sub_response.status_code = 500
+            elif sub_response.status_code is None and all(map(is_request_error, errors)):
                 sub_response.status_code = 400
         return await super().process_result(request, result)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+
+def _failed_before_execution(error: GraphQLError) -> bool:
+    """An unexpected error outside any field (an extension or the database failed)."""
+    return is_request_error(error) and is_unexpected_error(error)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -88,6 +146,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
 
     app = Starlette(
+        middleware=cors_middleware(settings.cors_origins),
         routes=[
             Route("/graphql", view, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),

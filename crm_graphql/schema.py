@@ -7,7 +7,6 @@ from typing import Annotated, cast
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -21,6 +20,12 @@ from crm_graphql.customers.mutations import CustomerMutation
 from crm_graphql.customers.queries import CustomerQuery
 from crm_graphql.errors import BadRequestError
 from crm_graphql.extensions import Authorization, ErrorCodes, RequestResources, SqlStatistics
+from crm_graphql.hardening import (
+    ExtensionFactory,
+    hardening_extensions,
+    log_unexpected_errors,
+    strip_suggestions,
+)
 from crm_graphql.interactions.mutations import InteractionMutation
 from crm_graphql.interactions.queries import InteractionQuery
 from crm_graphql.orders.mutations import OrderMutation
@@ -30,6 +35,7 @@ from crm_graphql.products.mutations import ProductMutation
 from crm_graphql.products.queries import ProductQuery
 from crm_graphql.relay import GraphInfo, Node
 from crm_graphql.scalars import SCALAR_MAP
+from crm_graphql.settings import Settings
 from crm_graphql.tags.mutations import TagMutation
 from crm_graphql.tags.queries import TagQuery
 from crm_graphql.users.queries import UserQuery
@@ -91,19 +97,30 @@ class Schema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Logs errors, except the client's own mistakes (they are in the response)."""
-        unexpected = [e for e in errors if not isinstance(e.original_error, BadRequestError)]
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+        """Logs unexpected errors with the request id; the client's own mistakes (bad
+        arguments, refused or invalid documents) are only in the response."""
+        context = execution_context.context if execution_context is not None else None
+        log_unexpected_errors(errors, context)
+
+    @staticmethod
+    def remove_field_suggestion(error: GraphQLError) -> None:
+        # With disable_field_suggestions (production), every "Did you mean" hint goes, not
+        # only those for fields: arguments, types, enum values and input fields name the schema.
+        strip_suggestions(error)
 
 
-def create_schema(*, debug: bool = False) -> strawberry.Schema:
-    extensions: list[type[SchemaExtension]] = [RequestResources, Authorization, ErrorCodes]
+def create_schema(*, debug: bool = False, settings: Settings | None = None) -> strawberry.Schema:
+    """The schema; `settings` (default: Settings()) set the limits and the production mode."""
+    settings = settings or Settings()
+    extensions: list[ExtensionFactory] = [RequestResources, Authorization, ErrorCodes]
     if debug:
         extensions.append(SqlStatistics)
+    extensions += hardening_extensions(settings, max_ids=MAX_NODES)
     return Schema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
-        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        config=StrawberryConfig(
+            scalar_map=SCALAR_MAP, disable_field_suggestions=settings.is_production
+        ),
     )

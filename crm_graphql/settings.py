@@ -44,6 +44,17 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
     return value
 
 
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated origins (scheme://host[:port]), normalized as browsers send them."""
+    from strawberry.http.websocket_origin import normalize_allowed_origins
+
+    items = [item.strip() for item in env.get(name, "").split(",") if item.strip()]
+    try:
+        return tuple(sorted(normalize_allowed_origins(items)))
+    except ValueError as exc:
+        raise SettingsError(f"{name}: {exc}") from exc
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Runtime configuration; every field maps to one CRM_* environment variable."""
@@ -63,6 +74,12 @@ class Settings:
     retention_days: int = 730
     encryption_keys: str = DEV_ENCRYPTION_KEYS
     blind_index_key: str = DEV_BLIND_INDEX_KEY
+    # GraphQL hardening (see README, "Production settings").
+    max_query_depth: int = 10
+    max_aliases: int = 100
+    max_tokens: int = 5000
+    max_query_cost: int = 100_000
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -108,6 +125,11 @@ class Settings:
             db_pool_size=_int(env, "CRM_DB_POOL_SIZE", 10),
             session_hours=_int(env, "CRM_SESSION_HOURS", 12),
             retention_days=_int(env, "CRM_RETENTION_DAYS", 730),
+            max_query_depth=_int(env, "CRM_MAX_QUERY_DEPTH", 10),
+            max_aliases=_int(env, "CRM_MAX_ALIASES", 100, minimum=0),
+            max_tokens=_int(env, "CRM_MAX_TOKENS", 5000),
+            max_query_cost=_int(env, "CRM_MAX_QUERY_COST", 100_000),
+            cors_origins=_origins(env, "CRM_CORS_ORIGINS"),
         )
 
 

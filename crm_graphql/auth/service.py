@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from crm_graphql.auth.access import Viewer
 from crm_graphql.auth.models import AccessToken, LoginAttempt, TokenKind
@@ -45,7 +46,9 @@ class IssuedToken:
     record: AccessToken
 
 
-async def _recent_failures(session: AsyncSession, column: object, value: str) -> int:
+async def _recent_failures(
+    session: AsyncSession, column: InstrumentedAttribute[str], value: str
+) -> int:
     since = utcnow() - RATE_WINDOW
     count = await session.scalar(
         select(func.count())

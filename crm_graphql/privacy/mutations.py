@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,7 +79,7 @@ class PrivacyMutation:
             )
 
         data, errors = await mutate(info, action)
-        return CustomerDataPayload(data=data, errors=errors)
+        return CustomerDataPayload(data=cast(JSON | None, data), errors=errors)
 
     @strawberry.mutation(
         description="Erases a person's data everywhere, irreversibly; orders stay, anonymised."
