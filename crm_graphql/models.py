@@ -1,5 +1,6 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
 
+from crm_graphql.audit.models import AuditRecord
 from crm_graphql.auth.models import AccessToken, LoginAttempt, TokenKind
 from crm_graphql.companies.models import Company, CompanySize
 from crm_graphql.customers.models import (
@@ -24,6 +25,7 @@ __all__ = [
     "AccessToken",
     "Address",
     "AddressKind",
+    "AuditRecord",
     "Base",
     "Company",
     "CompanySize",

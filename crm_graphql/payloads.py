@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 from strawberry.types import Info
 
+from crm_graphql.audit.recorder import ChangeRecorder
 from crm_graphql.auth.permissions import ROOT_FIELDS
 from crm_graphql.context import Context
 from crm_graphql.db import write_session
 from crm_graphql.errors import DomainError, ErrorCode
+from crm_graphql.hardening import request_id_of
 from crm_graphql.ids import expect_id
 from crm_graphql.records import POLICY, Policy
 
@@ -70,7 +72,16 @@ async def mutate(
     try:
         async with write_session(ctx.resources.sessionmaker) as session:
             session.info[POLICY] = Policy(ctx.viewer, ctx.scope)
+            recorder = ChangeRecorder.attach(session)
             result = await action(session)
+            # last step before the commit: the audit chain's lock is held only from here
+            await recorder.write(
+                info.field_name,
+                actor_user_id=ctx.viewer.user_id,
+                token_id=ctx.viewer.token_id,
+                request_id=request_id_of(ctx),
+                client_address=ctx.client_address(),
+            )
     except DomainError as exc:
         return None, user_errors(exc)
     except StaleDataError:

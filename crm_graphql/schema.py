@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from crm_graphql.arguments import ObjectId
+from crm_graphql.audit.queries import AuditQuery
 from crm_graphql.auth.mutations import AuthMutation
 from crm_graphql.auth.queries import AuthQuery
 from crm_graphql.companies.mutations import CompanyMutation
@@ -75,6 +76,7 @@ class Query(
     OrderQuery,
     InteractionQuery,
     UserQuery,
+    AuditQuery,
 ):
     pass
 

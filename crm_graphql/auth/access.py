@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
+from crm_graphql.audit.models import AuditRecord
+from crm_graphql.audit.service import audit_rule
 from crm_graphql.auth.permissions import (
     MODEL_READ,
     OWNERSHIP_SCOPED,
@@ -128,6 +130,11 @@ def row_rule(viewer: Viewer | None, model: type[Base]) -> ColumnElement[bool]:
         return customer_rule(viewer)
     if model is Company:
         return company_rule(viewer)
+    if model is AuditRecord:
+        # an audit record shows its object's values: readable where the object is
+        if not viewer.owns_only_its_records:
+            return true()
+        return audit_rule(lambda target: row_rule(viewer, target))
     if model in (ContactMethod, Order, Interaction, Consent):
         return _customer_reachable(viewer, model.__table__.c.customer_id)
     if model in (OrderItem, Payment):

@@ -87,6 +87,8 @@ ROOT_FIELDS: dict[str, Permission | Access] = {
     "user": P.USERS_READ,
     "users": P.USERS_READ,
     "accessTokens": P.TOKENS_MANAGE,
+    "auditLog": P.AUDIT_READ,
+    "verifyAuditLog": P.AUDIT_VERIFY,
     # mutations
     "login": Access.PUBLIC,
     "logout": Access.SIGNED_IN,
@@ -149,6 +151,7 @@ MODEL_READ: dict[str, Permission] = {
     "Interaction": P.INTERACTIONS_READ,
     "User": P.USERS_READ,
     "AccessToken": P.TOKENS_MANAGE,
+    "AuditRecord": P.AUDIT_READ,
 }
 
 

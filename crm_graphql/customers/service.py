@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm_graphql.audit.recorder import note
 from crm_graphql.companies.service import require_company
 from crm_graphql.customers import national_id
 from crm_graphql.customers.models import (
@@ -406,6 +407,7 @@ async def reveal_national_id(
 ) -> tuple[Customer, str | None]:
     """The customer and its national ID in clear (the caller audits the read)."""
     customer = await find(session, Customer, customer_id, ("customerId",))
+    note(session, "Customer", customer.id)  # a read in clear: audited like a change
     if customer.national_id_enc is None:
         return customer, None
     return customer, cipher.open(customer.id, customer.national_id_enc)

@@ -9,6 +9,8 @@ import strawberry
 
 import crm_graphql.customers.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
+from crm_graphql.audit.queries import customer_history
+from crm_graphql.audit.types import AuditRecordType
 from crm_graphql.connections import related_connection, related_list, related_one
 from crm_graphql.customers.inputs import AddressFilter, ContactMethodFilter
 from crm_graphql.customers.loaders import primary_contacts
@@ -277,6 +279,22 @@ class CustomerType(NodeType, Node):
             after=after,
             last=last,
             before=before,
+        )
+
+    @strawberry.field(
+        description="What happened to this customer, its contact methods and addresses, "
+        "newest first (empty without audit:read). " + PAGE_ARGS_DOC
+    )
+    async def history(
+        self,
+        info: GraphInfo,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[AuditRecordType]:
+        return await customer_history(
+            info, self.pk, first=first, after=after, last=last, before=before
         )
 
 

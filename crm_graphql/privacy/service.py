@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import class_mapper
 
+from crm_graphql.audit.recorder import note
 from crm_graphql.companies.models import Company
 from crm_graphql.customers.models import Address, ContactMethod, Customer
 from crm_graphql.customers.national_id import NationalIdCipher
@@ -60,6 +61,7 @@ async def export_customer_data(
 ) -> dict[str, Any]:
     """Everything held about one person, as JSON-ready data (national ID in clear)."""
     customer = await find(session, Customer, customer_id, ("customerId",), deleted=None)
+    note(session, "Customer", customer.id)  # who took a copy of everything: audited
     data = _record(customer)
     data["national_id"] = (
         cipher.open(customer.id, customer.national_id_enc) if customer.national_id_enc else None

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm_graphql.audit.recorder import note
 from crm_graphql.db import utcnow
 from crm_graphql.errors import DomainError, ErrorCode, Problems
 from crm_graphql.records import check_version, find, find_all
@@ -106,6 +107,14 @@ async def set_tagging(
     await targets_exist(session, list(target_ids), problems)
     problems.raise_if_any()
     table = _link_table(target)
+    entity = "Customer" if target == "customer" else "Company"
+    change = (
+        {"tags": {"before": None, "after": [t.id for t in tags]}}
+        if attach
+        else {"tags": {"before": [t.id for t in tags], "after": None}}
+    )
+    for target_id in dict.fromkeys(target_ids):  # Core writes: tell the audit log
+        note(session, entity, target_id, change)
     column = table.c[f"{target}_id"]
     keys = list(dict.fromkeys(target_ids))
     if attach:
