@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from collections.abc import Sequence
@@ -61,21 +62,29 @@ async def _recent_failures(
 async def login(
     *, session: AsyncSession, email: str, password: str, address: str, ttl: timedelta
 ) -> IssuedToken:
-    """Checks the password and opens a session token. Every attempt is recorded, failed ones
-    count against the account and the client address; the caller commits even on failure."""
+    """Checks the password and opens a session token. Every attempt is recorded (refused ones
+    too), failed ones count against the account and the client address; the caller commits
+    even on failure."""
     key = email.strip().lower()[:254]
+    if session.get_bind().dialect.name == "postgresql":
+        # attempts on one account run one at a time, so parallel guesses cannot all be
+        # checked before the first failures are counted (SQLite writers are serial anyway)
+        await session.execute(select(func.pg_advisory_xact_lock(func.hashtext("login:" + key))))
     if (
         await _recent_failures(session, LoginAttempt.email, key) >= MAX_FAILURES_PER_ACCOUNT
         or await _recent_failures(session, LoginAttempt.address, address)
         >= MAX_FAILURES_PER_ADDRESS
     ):
+        session.add(LoginAttempt(email=key, address=address, succeeded=False))
+        await session.flush()
         raise DomainError.single(
             ("email",),
             "Too many failed sign-ins; wait 15 minutes and try again.",
             ErrorCode.RATE_LIMITED,
         )
     user = (await session.execute(select(User).where(User.email == key))).scalar_one_or_none()
-    valid = verify_password(user.password_hash if user else None, password)
+    # argon2 is slow on purpose: verify off the event loop so other requests go on meanwhile
+    valid = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
     ok = valid and user is not None and user.is_active
     session.add(LoginAttempt(email=key, address=address, succeeded=ok))
     if not ok or user is None:
@@ -207,7 +216,7 @@ async def create_user(
         email=address,
         name=display,
         role=role,
-        password_hash=hash_password(password),
+        password_hash=await asyncio.to_thread(hash_password, password),
         manager_id=manager_id,
         is_active=True,
     )
