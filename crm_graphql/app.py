@@ -16,10 +16,13 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
+from crm_graphql.auth.service import authenticate
 from crm_graphql.context import Context, Resources
 from crm_graphql.crypto import BlindIndex, KeyRing
 from crm_graphql.db import create_engine, create_sessionmaker, database_state
@@ -71,6 +74,16 @@ class GraphQLView(GraphQL[Context, None]):
         request_id(request)  # one per request (per connection for WebSockets)
         return Context(self.resources, request=request, response=response)
 
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """WebSocket clients sign in with `connection_init`'s payload:
+        `{"Authorization": "Bearer <token>"}`; without a valid token the socket closes (4403)."""
+        token = context.bearer_token()
+        viewer = await authenticate(context.reader, token) if token else None
+        await context.reader.close()
+        if viewer is None:
+            raise ConnectionRejectionError({"reason": "Sign in: a valid bearer token is needed."})
+        return await super().on_ws_connect(context)
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
@@ -108,8 +121,20 @@ class GraphQLView(GraphQL[Context, None]):
                 sub_response.status_code = 400
         return await super().process_result(request, result)
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        # WebSocket messages must be text frames; HTTP bodies skip this via create_response
+        return orjson.dumps(data).decode()
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = Response(
+            orjson.dumps(response_data),
+            status_code=sub_response.status_code or 200,
+            media_type="application/json",
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        return response
 
 
 def _failed_before_execution(error: GraphQLError) -> bool:

@@ -36,6 +36,7 @@ class Context:
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None
     viewer: Viewer | None = None
+    connection_params: dict[str, object] | None = None  # graphql-transport-ws connection_init
     reader: Reader = field(init=False)
     loaders: Loaders = field(init=False)
 
@@ -61,10 +62,22 @@ class Context:
         """Start reads afresh after a commit so the payload shows what was written."""
         await self.reader.close()
 
+    def fresh_loaders(self) -> None:
+        """A WebSocket connection runs many operations on one context: each starts with
+        empty loader caches, so it never sees another operation's stale rows."""
+        self.loaders = Loaders(self.reader, self.scope)
+
     def bearer_token(self) -> str | None:
+        """The token of `Authorization: Bearer ...`, or of `connection_init`'s payload
+        (`{"Authorization": "Bearer ..."}`) on a WebSocket."""
         if self.request is None:
             return None
-        scheme, _, token = self.request.headers.get("authorization", "").partition(" ")
+        header = self.request.headers.get("authorization", "")
+        if isinstance(self.request, WebSocket) and self.connection_params is not None:
+            params = {k.lower(): v for k, v in self.connection_params.items()}
+            value = params.get("authorization")
+            header = value if isinstance(value, str) else ""
+        scheme, _, token = header.partition(" ")
         return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
     def client_address(self) -> str:

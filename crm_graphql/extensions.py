@@ -21,20 +21,23 @@ from strawberry.types.graphql import OperationType
 
 from crm_graphql.auth.permissions import ROOT_FIELDS, Access
 from crm_graphql.auth.service import authenticate
+from crm_graphql.context import Context
 from crm_graphql.db import StatementStats, current_stats
 from crm_graphql.errors import BadRequestError
 
 
 class RequestResources(SchemaExtension):
-    """Closes the request's read connection when the operation ends."""
+    """Gives each operation fresh loaders and closes its read connection when it ends."""
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            context.fresh_loaders()
         try:
             yield
         finally:
-            reader = getattr(self.execution_context.context, "reader", None)
-            if reader is not None:
-                await reader.close()
+            if isinstance(context, Context):
+                await context.reader.close()
 
 
 class ErrorCodes(SchemaExtension):

@@ -12,6 +12,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from gql import Client
+from gql import gql as gql_document
+from gql.transport.exceptions import TransportError
+from gql.transport.websockets import WebsocketsTransport
 
 from crm_graphql.seed import DEMO_PASSWORD
 
@@ -126,3 +130,23 @@ def test_workers_share_the_database(server: str, token: str) -> None:
             timeout=10,
         ).json()
         assert found["data"]["tags"]["totalCount"] == 1
+
+
+async def test_websocket_clients_sign_in_with_connection_init(server: str, token: str) -> None:
+    url = server.replace("http://", "ws://") + "/graphql"
+    query = gql_document("{ viewer { email } customers(first: 1) { totalCount } }")
+    signed_in = WebsocketsTransport(
+        url=url,
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        init_payload={"Authorization": f"Bearer {token}"},
+    )
+    async with Client(transport=signed_in) as session:
+        result = await session.execute(query)
+    assert result["viewer"]["email"] == "admin@example.com"
+    assert result["customers"]["totalCount"] == 12
+    anonymous = WebsocketsTransport(
+        url=url, subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL], init_payload={}
+    )
+    with pytest.raises(TransportError):
+        async with Client(transport=anonymous) as session:
+            await session.execute(query)
