@@ -11,13 +11,35 @@ from sqlalchemy.orm import InstrumentedAttribute
 from crm_graphql.filters import Sort, compile_filter, ordering, shape_key
 from crm_graphql.ids import decode_id
 from crm_graphql.loaders import foreign_key_attr, link
-from crm_graphql.pagination import make_page, page_args
+from crm_graphql.pagination import Ordering, PageArgs, make_page, page_args
 from crm_graphql.relay import NODE_TYPES, Connection, GraphInfo, N, NodeType, build_connection
 
 
 def parent_key(parent: NodeType, attr: str) -> Any:
     """The value a relation joins on; `id` means the primary key, not the global ID."""
     return parent.pk if attr == "id" else getattr(parent, attr)
+
+
+def requested_page(
+    info: GraphInfo,
+    order: Ordering,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> PageArgs:
+    """A list field's first/after/last/before, checked against the configured page sizes."""
+    settings = info.context.settings
+    return page_args(
+        order,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        default_size=settings.default_page_size,
+        max_size=settings.max_page_size,
+    )
 
 
 async def root_connection(
@@ -38,15 +60,7 @@ async def root_connection(
     ctx = info.context
     model = node_type.__model__
     order = ordering(model, order_by)
-    args = page_args(
-        order,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-        default_size=ctx.settings.default_page_size,
-        max_size=ctx.settings.max_page_size,
-    )
+    args = requested_page(info, order, first=first, after=after, last=last, before=before)
     conditions = [
         *ctx.scope(model, include_deleted=include_deleted),
         compile_filter(model, filter, ctx.scope),
@@ -86,15 +100,7 @@ async def related_connection(
     rel = link(relation)
     node_type = NODE_TYPES[rel.target.__name__]
     order = ordering(rel.target, order_by)
-    args = page_args(
-        order,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-        default_size=ctx.settings.default_page_size,
-        max_size=ctx.settings.max_page_size,
-    )
+    args = requested_page(info, order, first=first, after=after, last=last, before=before)
     where = [compile_filter(rel.target, filter, ctx.scope)]
     shape = shape_key(filter)
     key = parent_key(parent, rel.local_attr)

@@ -37,7 +37,7 @@ def _scoped(session: AsyncSession, model: type[Base]) -> list[ColumnElement[bool
     if active is None:
         return []
     # soft deletion is judged by the callers; only the access rule is applied here
-    return [c for c in active.scope(model, include_deleted=True)]
+    return active.scope(model, include_deleted=True)
 
 
 async def find(

@@ -15,9 +15,10 @@ from crm_graphql.audit.inputs import AuditFilter, audit_conditions
 from crm_graphql.audit.models import AuditRecord
 from crm_graphql.audit.service import verify
 from crm_graphql.audit.types import AuditRecordType, AuditVerification
+from crm_graphql.connections import requested_page
 from crm_graphql.customers.models import Address, ContactMethod
 from crm_graphql.loaders import PARENT, POSITION
-from crm_graphql.pagination import Ordering, Page, PageArgs, SortTerm, make_page, page_args
+from crm_graphql.pagination import Ordering, Page, SortTerm, make_page
 from crm_graphql.reader import AnyRow
 from crm_graphql.relay import Connection, GraphInfo, build_connection
 
@@ -27,26 +28,6 @@ PAGE_ARGS_DOC = "first/after or last/before: keyset pagination, at most CRM_MAX_
 def newest_first(id_column: ColumnElement[int]) -> Ordering:
     """Chain order reversed: ids follow the chain (service.append), so newest first."""
     return Ordering((SortTerm("id", id_column, descending=True),))
-
-
-def _page_args(
-    info: GraphInfo,
-    order: Ordering,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-) -> PageArgs:
-    settings = info.context.settings
-    return page_args(
-        order,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-        default_size=settings.default_page_size,
-        max_size=settings.max_page_size,
-    )
 
 
 async def audit_log(
@@ -62,7 +43,7 @@ async def audit_log(
     ctx = info.context
     table = AuditRecord.__table__
     order = newest_first(table.c.id)
-    args = _page_args(info, order, first, after, last, before)
+    args = requested_page(info, order, first=first, after=after, last=last, before=before)
     conditions = [*ctx.scope(AuditRecord), audit_conditions(filter, ctx.scope)]
     stmt = (
         select(table)
@@ -143,7 +124,7 @@ async def history_connection(
     ctx = info.context
     scope = ctx.scope(AuditRecord)
     order_key = newest_first(AuditRecord.__table__.c.id)
-    args = _page_args(info, order_key, first, after, last, before)
+    args = requested_page(info, order_key, first=first, after=after, last=last, before=before)
 
     async def load(keys: list[int]) -> list[Page]:
         rows = history.rows(keys, scope)
