@@ -18,8 +18,8 @@ run: $(STAMP)
 test: $(STAMP) lint types pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check crm_graphql tests migrations
-	$(BIN)/ruff check crm_graphql tests migrations
+	$(BIN)/ruff format --check crm_graphql tests migrations bench
+	$(BIN)/ruff check crm_graphql tests migrations bench
 
 types: $(STAMP)
 	$(BIN)/mypy
@@ -32,3 +32,6 @@ schema: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

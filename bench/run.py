@@ -1,0 +1,284 @@
+"""`make bench`: a fresh seeded PostgreSQL database, the API and the raw floor under HTTP load.
+
+Prints a markdown table and writes it to bench/results/latest.md (raw figures to latest.json).
+Sizes can be lowered for a quick try: BENCH_CUSTOMERS, BENCH_SECONDS, BENCH_LATENCY_REQUESTS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+import httpx
+import orjson
+import report
+import workloads as wl
+from load import (
+    MakeBody,
+    Target,
+    latencies,
+    median,
+    percentile,
+    throughput,
+)
+from procs import BIN, ROOT, crm, free_port, run_checked, server
+
+PG = "postgresql://postgres@127.0.0.1:5432"
+ADMIN_DSN = f"{PG}/test"
+DATABASE = "crm_bench"
+BENCH_DSN = f"{PG}/{DATABASE}"
+RESULTS = ROOT / "bench" / "results"
+LOGS = Path(tempfile.gettempdir()) / "crm-bench-logs"
+CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "10000"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+LATENCY_REQUESTS = int(os.environ.get("BENCH_LATENCY_REQUESTS", "60"))
+REPEATS = 3
+WARMUP_SECONDS = 2.0
+ID_SEED = 20260101
+ADMIN = ("admin@example.com", "crm-demo-password")
+W2_PAGE_SIZES = (10, 100, 500)
+JSON = {"content-type": "application/json"}
+T = TypeVar("T")
+
+
+@dataclass
+class Results:
+    """Everything measured, keyed by short names (see report.py)."""
+
+    figures: dict[str, float] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)
+    statements: dict[int, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def run(coro: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    return asyncio.run(coro())
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+async def recreate_database() -> None:
+    conn = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        await conn.execute(f"CREATE DATABASE {DATABASE}")
+    finally:
+        await conn.close()
+
+
+def base_env() -> dict[str, str]:
+    """CRM_* settings shared by every command: the bench database and throwaway keys."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CRM_")}
+    key = run_checked(crm("generate-key"), env, 30).strip()
+    index_key = run_checked(crm("generate-key"), env, 30).strip()
+    env.update(
+        CRM_DATABASE_URL=BENCH_DSN,
+        CRM_ENV="production",
+        CRM_DEBUG="0",
+        CRM_ENCRYPTION_KEYS=f"bench:{key}",
+        CRM_BLIND_INDEX_KEY=index_key,
+        CRM_MAX_QUERY_COST="10000000",
+    )
+    return env
+
+
+def prepare_data(env: dict[str, str], results: Results) -> None:
+    start = time.perf_counter()
+    asyncio.run(recreate_database())
+    run_checked(crm("migrate"), env, 300)
+    log(f"seeding {CUSTOMERS} customers")
+    log(run_checked(crm("seed", "--customers", str(CUSTOMERS)), env, 900).strip())
+    asyncio.run(analyze())
+    results.timings["data_s"] = time.perf_counter() - start
+
+
+async def analyze() -> None:
+    conn = await asyncpg.connect(BENCH_DSN)
+    try:
+        await conn.execute("VACUUM ANALYZE")
+    finally:
+        await conn.close()
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def login(url: str) -> str:
+    body = {"query": wl.LOGIN_MUTATION, "variables": {"email": ADMIN[0], "password": ADMIN[1]}}
+    payload = httpx.post(url, content=orjson.dumps(body), headers=JSON, timeout=30.0).json()
+    token = (payload.get("data") or {}).get("login", {}).get("token")
+    if not token:
+        raise RuntimeError(f"sign-in failed: {payload}")
+    return str(token)
+
+
+def probe(target: Target, body: dict[str, Any]) -> dict[str, Any]:
+    """One request whose answer must be a clean 200; returns its `data`."""
+    response = httpx.post(
+        target.url, content=orjson.dumps(body), headers={**JSON, **target.headers}, timeout=60
+    )
+    payload = response.json()
+    if response.status_code != 200 or payload.get("errors") or payload.get("data") is None:
+        raise RuntimeError(f"probe failed ({response.status_code}): {str(payload)[:1000]}")
+    return dict(payload["data"])
+
+
+async def measure_latency(target: Target, make_body: MakeBody) -> tuple[float, float, int]:
+    """Median over the repeats of p50 and p99 (seconds) on one client, and total failures."""
+    await latencies(target, make_body, max(5, LATENCY_REQUESTS // 6))
+    p50s, p99s, failed = [], [], 0
+    for _ in range(REPEATS):
+        times, failures = await latencies(target, make_body, LATENCY_REQUESTS)
+        p50s.append(percentile(times, 50))
+        p99s.append(percentile(times, 99))
+        failed += failures
+    return median(p50s), median(p99s), failed
+
+
+async def measure_rps(target: Target, make_body: MakeBody, clients: int) -> tuple[float, int]:
+    """Median requests/s over the repeats after a warm-up, and total failures."""
+    await throughput(target, make_body, clients, WARMUP_SECONDS)
+    rates, failed = [], 0
+    for _ in range(REPEATS):
+        result = await throughput(target, make_body, clients, SECONDS)
+        rates.append(result.rps)
+        failed += result.failures
+    return median(rates), failed
+
+
+def record_latency(results: Results, name: str, target: Target, make_body: MakeBody) -> None:
+    p50, p99, failed = run(lambda: measure_latency(target, make_body))
+    results.figures[f"{name}_p50_ms"] = p50 * 1000
+    results.figures[f"{name}_p99_ms"] = p99 * 1000
+    results.failures[f"{name}_latency"] = failed
+    log(f"{name}: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, {failed} failed")
+
+
+def record_rps(
+    results: Results, name: str, target: Target, make_body: MakeBody, clients: int
+) -> None:
+    rps, failed = run(lambda: measure_rps(target, make_body, clients))
+    results.figures[f"{name}_rps"] = rps
+    results.failures[f"{name}_rps"] = failed
+    log(f"{name}: {rps:.1f} req/s with {clients} clients, {failed} failed")
+
+
+# --- the servers -----------------------------------------------------------------------------
+
+
+def api_server(env: dict[str, str], debug: bool, name: str) -> Any:
+    port = free_port()
+    args = crm("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2")
+    return server(
+        args, {**env, "CRM_DEBUG": "1" if debug else "0"}, "/healthz", port, log_path(name)
+    )
+
+
+def raw_server(env: dict[str, str]) -> Any:
+    port = free_port()
+    args = [
+        str(BIN / "python"), "-m", "uvicorn", "--app-dir", "bench", "raw_server:app",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
+        "--loop", "uvloop", "--http", "httptools", "--log-level", "warning",
+    ]  # fmt: skip
+    return server(args, {**env, "BENCH_RAW_DSN": BENCH_DSN}, "/healthz", port, log_path("raw"))
+
+
+def log_path(name: str) -> Path:
+    """Server logs go to the temp directory (bench/results keeps only the results)."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    return LOGS / f"{name}.log"
+
+
+def bench_api(env: dict[str, str], ids: list[str], results: Results) -> dict[str, Any]:
+    """W1, W3 and W4 against the production-mode API; returns W1 and W3 answers to compare."""
+    with api_server(env, debug=False, name="api") as base:
+        url = f"{base}/graphql"
+        target = Target(url, {"authorization": f"Bearer {login(url)}"})
+        samples = {
+            "W1": probe(target, wl.dashboard(100)(0, 0)),
+            "W3": probe(target, wl.lookup(ids)(0, 0)),
+        }
+        record_latency(results, "api_w1", target, wl.dashboard(100))
+        record_rps(results, "api_w1", target, wl.dashboard(100), 8)
+        record_rps(results, "api_w3", target, wl.lookup(ids), 32)
+        check_write(probe(target, wl.log_interaction(ids)(0, 0)))
+        record_rps(results, "api_w4", target, wl.log_interaction(ids), 8)
+        return samples
+
+
+def check_write(data: dict[str, Any]) -> None:
+    payload = data["logInteraction"]
+    if payload["errors"] or not payload["interaction"]:
+        raise RuntimeError(f"logInteraction failed: {payload}")
+
+
+def count_statements(env: dict[str, str], results: Results) -> None:
+    """W2: statements per W1 request at three page sizes, from a CRM_DEBUG=1 server."""
+    with api_server(env, debug=True, name="api-debug") as base:
+        url = f"{base}/graphql"
+        headers = {**JSON, "authorization": f"Bearer {login(url)}"}
+        for first in W2_PAGE_SIZES:
+            body = orjson.dumps(wl.dashboard(first)(0, 0))
+            response = httpx.post(url, content=body, headers=headers, timeout=60).json()
+            if response.get("errors"):
+                raise RuntimeError(f"W2 at first={first} failed: {response['errors']}")
+            results.statements[first] = int(response["extensions"]["sql"]["statements"])
+    log(f"W2 statements: {results.statements}")
+
+
+def bench_raw(
+    env: dict[str, str], ids: list[str], results: Results, samples: dict[str, Any]
+) -> None:
+    with raw_server(env) as base:
+        w1 = Target(f"{base}/w1", {})
+        w3 = Target(f"{base}/w3", {})
+        for name, target, body in (
+            ("W1", w1, wl.dashboard(100)(0, 0)),
+            ("W3", w3, wl.lookup(ids)(0, 0)),
+        ):
+            same = probe(target, body) == samples[name]
+            results.notes.append(f"raw {name} answer equal to the API's: {same}")
+        record_latency(results, "raw_w1", w1, wl.dashboard(100))
+        record_rps(results, "raw_w1", w1, wl.dashboard(100), 8)
+        record_rps(results, "raw_w3", w3, wl.lookup(ids), 32)
+
+
+def main() -> int:
+    started = time.perf_counter()
+    results = Results()
+    env = base_env()
+    prepare_data(env, results)
+    ids = wl.random_ids(CUSTOMERS, ID_SEED)
+    samples = bench_api(env, ids, results)
+    count_statements(env, results)
+    bench_raw(env, ids, results, samples)
+    results.timings["total_s"] = time.perf_counter() - started
+    machine = report.machine(BENCH_DSN)
+    settings = {"customers": CUSTOMERS, "seconds": SECONDS, "repeats": REPEATS,
+                "latency_requests": LATENCY_REQUESTS}  # fmt: skip
+    text = report.markdown(results.__dict__, machine, settings)
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.md").write_text(text, encoding="utf-8")
+    raw = {"machine": machine, "settings": settings, **results.__dict__}
+    (RESULTS / "latest.json").write_bytes(orjson.dumps(raw, option=orjson.OPT_NON_STR_KEYS))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
