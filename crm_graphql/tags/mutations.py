@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import strawberry
@@ -101,49 +102,58 @@ class TagMutation:
     async def tag_customers(
         self, info: GraphInfo, input: Annotated[TagCustomersInput, INPUT]
     ) -> TaggingPayload:
-        return _tagging(*await mutate(info, _tag_customers(input, attach=True)))
+        return _tagging(
+            *await mutate(
+                info, _set_tagging(input.tag_ids, "customer", input.customer_ids, attach=True)
+            )
+        )
 
     @strawberry.mutation(description="Removes every given tag from every given customer.")
     async def untag_customers(
         self, info: GraphInfo, input: Annotated[TagCustomersInput, INPUT]
     ) -> TaggingPayload:
-        return _tagging(*await mutate(info, _tag_customers(input, attach=False)))
+        return _tagging(
+            *await mutate(
+                info, _set_tagging(input.tag_ids, "customer", input.customer_ids, attach=False)
+            )
+        )
 
     @strawberry.mutation(description="Adds every given tag to every given company.")
     async def tag_companies(
         self, info: GraphInfo, input: Annotated[TagCompaniesInput, INPUT]
     ) -> TaggingPayload:
-        return _tagging(*await mutate(info, _tag_companies(input, attach=True)))
+        return _tagging(
+            *await mutate(
+                info, _set_tagging(input.tag_ids, "company", input.company_ids, attach=True)
+            )
+        )
 
     @strawberry.mutation(description="Removes every given tag from every given company.")
     async def untag_companies(
         self, info: GraphInfo, input: Annotated[TagCompaniesInput, INPUT]
     ) -> TaggingPayload:
-        return _tagging(*await mutate(info, _tag_companies(input, attach=False)))
-
-
-def _tag_customers(input: Annotated[TagCustomersInput, INPUT], *, attach: bool):  # type: ignore[no-untyped-def]
-    async def action(session: AsyncSession) -> list[Tag]:
-        return await service.set_tagging(
-            session=session,
-            tag_ids=_ids(input.tag_ids, "Tag", "tagIds"),
-            target="customer",
-            target_ids=_ids(input.customer_ids, "Customer", "customerIds"),
-            targets_exist=require_customers,
-            attach=attach,
+        return _tagging(
+            *await mutate(
+                info, _set_tagging(input.tag_ids, "company", input.company_ids, attach=False)
+            )
         )
 
-    return action
 
+def _set_tagging(
+    tag_ids: list[strawberry.ID], target: str, target_ids: list[strawberry.ID], *, attach: bool
+) -> Callable[[AsyncSession], Awaitable[list[Tag]]]:
+    """The action that links (or unlinks) tags and customers or companies."""
+    type_name, exist = (
+        ("Customer", require_customers) if target == "customer" else ("Company", require_companies)
+    )
 
-def _tag_companies(input: Annotated[TagCompaniesInput, INPUT], *, attach: bool):  # type: ignore[no-untyped-def]
     async def action(session: AsyncSession) -> list[Tag]:
         return await service.set_tagging(
             session=session,
-            tag_ids=_ids(input.tag_ids, "Tag", "tagIds"),
-            target="company",
-            target_ids=_ids(input.company_ids, "Company", "companyIds"),
-            targets_exist=require_companies,
+            tag_ids=_ids(tag_ids, "Tag", "tagIds"),
+            target=target,
+            target_ids=_ids(target_ids, type_name, f"{target}Ids"),
+            targets_exist=exist,
             attach=attach,
         )
 
