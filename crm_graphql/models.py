@@ -14,8 +14,20 @@ from crm_graphql.customers.models import (
     LifecycleStage,
 )
 from crm_graphql.db import Base
+from crm_graphql.events.models import Event, EventEntity, EventKind
 from crm_graphql.interactions.models import Interaction, InteractionDirection, InteractionKind
 from crm_graphql.orders.models import Order, OrderItem, OrderStatus, Payment, PaymentMethod
+from crm_graphql.pipeline.models import (
+    AssignmentStrategy,
+    Deal,
+    DealStageChange,
+    DealStatus,
+    LeadAssignmentRule,
+    Pipeline,
+    Stage,
+    StageKind,
+    lead_assignment_rule_users,
+)
 from crm_graphql.privacy.models import Consent
 from crm_graphql.products.models import Product
 from crm_graphql.tags.models import Tag, company_tags, customer_tags
@@ -25,6 +37,7 @@ __all__ = [
     "AccessToken",
     "Address",
     "AddressKind",
+    "AssignmentStrategy",
     "AuditRecord",
     "Base",
     "Company",
@@ -34,10 +47,17 @@ __all__ = [
     "ContactMethod",
     "Customer",
     "CustomerSource",
+    "Deal",
+    "DealStageChange",
+    "DealStatus",
+    "Event",
+    "EventEntity",
+    "EventKind",
     "Gender",
     "Interaction",
     "InteractionDirection",
     "InteractionKind",
+    "LeadAssignmentRule",
     "LifecycleStage",
     "LoginAttempt",
     "Order",
@@ -45,11 +65,15 @@ __all__ = [
     "OrderStatus",
     "Payment",
     "PaymentMethod",
+    "Pipeline",
     "Product",
+    "Stage",
+    "StageKind",
     "Tag",
     "TokenKind",
     "User",
     "UserRole",
     "company_tags",
     "customer_tags",
+    "lead_assignment_rule_users",
 ]

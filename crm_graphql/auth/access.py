@@ -21,6 +21,7 @@ from crm_graphql.customers.models import Address, ContactMethod, Customer, Lifec
 from crm_graphql.db import Base
 from crm_graphql.interactions.models import Interaction
 from crm_graphql.orders.models import Order, OrderItem, Payment
+from crm_graphql.pipeline.models import Deal, DealStageChange
 from crm_graphql.privacy.models import Consent
 from crm_graphql.users.models import UserRole
 
@@ -99,6 +100,14 @@ def company_rule(viewer: Viewer) -> ColumnElement[bool]:
     )
 
 
+def deal_rule(viewer: Viewer) -> ColumnElement[bool]:
+    """SALES and MANAGER reach their (team's) deals and unowned ones."""
+    if not viewer.owns_only_its_records:
+        return true()
+    owner = Deal.__table__.c.owner_id
+    return or_(_own(viewer, owner), owner.is_(None))
+
+
 def _customer_reachable(viewer: Viewer, customer_id: ColumnElement[int]) -> ColumnElement[bool]:
     """A live customer this viewer may see: what makes its parts (contacts, orders...) visible."""
     # correlate_except: the subquery reads its own customers even when the outer statement
@@ -135,6 +144,15 @@ def row_rule(viewer: Viewer | None, model: type[Base]) -> ColumnElement[bool]:
         if not viewer.owns_only_its_records:
             return true()
         return audit_rule(lambda target: row_rule(viewer, target))
+    if model is Deal:
+        return deal_rule(viewer)
+    if model is DealStageChange:
+        d = Deal.__table__.c
+        return exists(
+            select(d.id)
+            .where(d.id == DealStageChange.__table__.c.deal_id, _live(Deal), deal_rule(viewer))
+            .correlate_except(Deal)
+        )
     if model in (ContactMethod, Order, Interaction, Consent):
         return _customer_reachable(viewer, model.__table__.c.customer_id)
     if model in (OrderItem, Payment):

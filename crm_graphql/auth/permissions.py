@@ -21,6 +21,9 @@ class Permission(enum.StrEnum):
     ORDERS_WRITE = "orders:write"
     INTERACTIONS_READ = "interactions:read"
     INTERACTIONS_WRITE = "interactions:write"
+    DEALS_READ = "deals:read"
+    DEALS_WRITE = "deals:write"
+    PIPELINES_MANAGE = "pipelines:manage"
     USERS_READ = "users:read"
     TOKENS_MANAGE = "tokens:manage"
     NATIONAL_ID_REVEAL = "national-id:reveal"
@@ -51,6 +54,8 @@ ROLE_PERMISSIONS: dict[UserRole, frozenset[Permission]] = {
         Permission.TAGS_WRITE,
         Permission.ORDERS_WRITE,
         Permission.INTERACTIONS_WRITE,
+        Permission.DEALS_WRITE,
+        Permission.PIPELINES_MANAGE,
     },
     UserRole.SALES: READS
     | {
@@ -58,6 +63,7 @@ ROLE_PERMISSIONS: dict[UserRole, frozenset[Permission]] = {
         Permission.COMPANIES_WRITE,
         Permission.ORDERS_WRITE,
         Permission.INTERACTIONS_WRITE,
+        Permission.DEALS_WRITE,
     },
     UserRole.SUPPORT: READS | {Permission.INTERACTIONS_WRITE},
     UserRole.VIEWER: READS,
@@ -149,6 +155,11 @@ MODEL_READ: dict[str, Permission] = {
     "OrderItem": P.ORDERS_READ,
     "Payment": P.ORDERS_READ,
     "Interaction": P.INTERACTIONS_READ,
+    "Pipeline": P.DEALS_READ,
+    "Stage": P.DEALS_READ,
+    "Deal": P.DEALS_READ,
+    "DealStageChange": P.DEALS_READ,
+    "LeadAssignmentRule": P.PIPELINES_MANAGE,
     "User": P.USERS_READ,
     "AccessToken": P.TOKENS_MANAGE,
     "AuditRecord": P.AUDIT_READ,
