@@ -55,6 +55,8 @@ class Pipeline(Versioned, SoftDeletable, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    # every deal of a pipeline is in its currency, so a board's and a stage's totals add up
+    currency: Mapped[str] = mapped_column(String(3))
 
     stages: Mapped[list[Stage]] = relationship(back_populates="pipeline", order_by="Stage.position")
     deals: Mapped[list[Deal]] = relationship(back_populates="pipeline", viewonly=True)

@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('is_default', sa.Boolean(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
@@ -174,6 +175,7 @@ def _insert_default_pipeline() -> None:
         sa.column("id", sa.Integer()),
         sa.column("name", sa.String()),
         sa.column("is_default", sa.Boolean()),
+        sa.column("currency", sa.String()),
         sa.column("version", sa.Integer()),
         sa.column("created_at", crm_graphql.db.UTCDateTime()),
         sa.column("updated_at", crm_graphql.db.UTCDateTime()),
@@ -189,7 +191,7 @@ def _insert_default_pipeline() -> None:
         sa.column("created_at", crm_graphql.db.UTCDateTime()),
         sa.column("updated_at", crm_graphql.db.UTCDateTime()),
     )
-    op.bulk_insert(pipelines, [{"id": 1, "name": "Sales", "is_default": True, **stamps}])
+    op.bulk_insert(pipelines, [{"id": 1, "name": "Sales", "is_default": True, "currency": "USD", **stamps}])
     op.bulk_insert(
         stages,
         [
