@@ -14,6 +14,7 @@ from starlette.websockets import WebSocket
 from crm_graphql.auth.access import Viewer, row_rule
 from crm_graphql.crypto import BlindIndex, KeyRing
 from crm_graphql.db import Base, SoftDeletable
+from crm_graphql.events.hub import EventHub
 from crm_graphql.loaders import Loaders
 from crm_graphql.reader import Reader
 from crm_graphql.settings import Settings
@@ -28,6 +29,7 @@ class Resources:
     sessionmaker: async_sessionmaker[AsyncSession]
     keyring: KeyRing
     blind_index: BlindIndex
+    events: EventHub
 
 
 @dataclass

@@ -17,6 +17,7 @@ from crm_graphql.auth.permissions import ROOT_FIELDS
 from crm_graphql.context import Context
 from crm_graphql.db import write_session
 from crm_graphql.errors import DomainError, ErrorCode
+from crm_graphql.events.log import write_events
 from crm_graphql.hardening import request_id_of
 from crm_graphql.ids import expect_id
 from crm_graphql.records import POLICY, Policy
@@ -82,6 +83,9 @@ async def mutate(
                 request_id=request_id_of(ctx),
                 client_address=ctx.client_address(),
             )
+            last_event = await write_events(
+                session, recorder.touched(), actor_user_id=ctx.viewer.user_id
+            )
     except DomainError as exc:
         return None, user_errors(exc)
     except StaleDataError:
@@ -102,6 +106,8 @@ async def mutate(
             )
         ]
     await ctx.after_write()
+    if last_event is not None:
+        await ctx.resources.events.published(last_event)
     return result, []
 
 

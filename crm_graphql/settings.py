@@ -80,6 +80,12 @@ class Settings:
     max_tokens: int = 5000
     max_query_cost: int = 100_000
     cors_origins: tuple[str, ...] = ()
+    # Subscriptions (see README, "Scaling out").
+    event_bus_url: str = "memory://"
+    subscription_queue: int = 1000
+    max_subscriptions: int = 20
+    event_poll_seconds: int = 5
+    live_interval_ms: int = 250
 
     @property
     def is_sqlite(self) -> bool:
@@ -130,7 +136,22 @@ class Settings:
             max_tokens=_int(env, "CRM_MAX_TOKENS", 5000),
             max_query_cost=_int(env, "CRM_MAX_QUERY_COST", 100_000),
             cors_origins=_origins(env, "CRM_CORS_ORIGINS"),
+            event_bus_url=_bus_url(env.get("CRM_EVENT_BUS_URL") or "memory://"),
+            subscription_queue=_int(env, "CRM_SUBSCRIPTION_QUEUE", 1000),
+            max_subscriptions=_int(env, "CRM_MAX_SUBSCRIPTIONS", 20),
+            event_poll_seconds=_int(env, "CRM_EVENT_POLL_SECONDS", 5),
+            live_interval_ms=_int(env, "CRM_LIVE_INTERVAL_MS", 250, minimum=0),
         )
+
+
+def _bus_url(url: str) -> str:
+    scheme = url.partition("://")[0]
+    if scheme not in {"memory", "redis", "rediss", "postgresql", "postgres"}:
+        raise SettingsError(
+            "CRM_EVENT_BUS_URL must be memory://, redis://host:port/db or "
+            f"postgresql://user@host/db, got {url!r}"
+        )
+    return url
 
 
 def normalize_database_url(url: str) -> str:

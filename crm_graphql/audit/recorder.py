@@ -45,7 +45,9 @@ PERSONAL_COLUMNS: dict[str, frozenset[str]] = {
 }
 # bookkeeping every versioned row changes on every write: noise in a change log
 SKIPPED_COLUMNS = frozenset({"version", "created_at", "updated_at"})
-UNRECORDED_MODELS = frozenset({AuditRecord.__name__})
+UNRECORDED_MODELS = frozenset({AuditRecord.__name__, "Event"})
+# keys of the records an entity belongs to, kept for the event log (events/log.py)
+LINK_COLUMNS = ("customer_id", "company_id", "order_id", "deal_id", "pipeline_id")
 _INFO_KEY = "crm_audit_recorder"
 
 
@@ -80,6 +82,19 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
+@dataclass(frozen=True, slots=True)
+class Touched:
+    """An entity a transaction wrote, for the event log: which fields changed (not their
+    values), whether it was created or removed, and the keys of what it belongs to."""
+
+    entity_type: str
+    entity_id: int | None
+    fields: dict[str, tuple[Any, Any]]
+    inserted: bool
+    removed: bool
+    links: dict[str, int]
+
+
 @dataclass
 class _Pending:
     """One entity's merged changes; values unredacted until `entries` (equal placeholders
@@ -92,6 +107,9 @@ class _Pending:
     changes: dict[str, tuple[Any, Any]] = dataclasses.field(default_factory=dict)
     sensitive: set[str] = dataclasses.field(default_factory=set)  # fields of redacted columns
     given: set[str] = dataclasses.field(default_factory=set)  # fields a service added: kept
+    inserted: bool = False
+    removed: bool = False  # deleted for good (soft deletion is a change of deleted_at)
+    links: dict[str, int] = dataclasses.field(default_factory=dict)  # LINK_COLUMNS' values
 
     def merge(self, field: str, before: Any, after: Any) -> None:
         earlier = self.changes.get(field)
@@ -158,6 +176,18 @@ class ChangeRecorder:
                 )
         return out
 
+    def touched(self) -> list[Touched]:
+        """What the flushes wrote, entity by entity (Core writes noted by services included),
+        leaving out entities whose fields all ended where they started."""
+        out = []
+        for p in self._pending.values():
+            fields = {k: v for k, v in p.changes.items() if v[0] != v[1] or k in p.given}
+            if fields or p.inserted or p.removed:
+                out.append(
+                    Touched(p.entity_type, p.entity_id, fields, p.inserted, p.removed, p.links)
+                )
+        return out
+
     async def write(
         self,
         action: str,
@@ -214,6 +244,12 @@ class ChangeRecorder:
         entity_type = mapper.class_.__name__
         personal = PERSONAL_COLUMNS.get(entity_type, frozenset())
         pending = self._entity(entity_type, _primary_key(state), None)
+        pending.inserted |= is_insert
+        pending.removed |= is_delete
+        for link in LINK_COLUMNS:
+            value = state.dict.get(link)
+            if isinstance(value, int):
+                pending.links[link] = value
         for prop in mapper.column_attrs:
             column = prop.columns[0]
             name = column.name

@@ -95,8 +95,9 @@ def _clip(value: str | None, limit: int) -> str | None:
     return None if value is None else value[:limit]
 
 
-async def _lock_tail(session: AsyncSession) -> None:
-    """Serialises appenders until their transactions end. SQLite needs nothing here: a write
+async def lock_commit_order(session: AsyncSession) -> None:
+    """Serialises appenders until their transactions end (the event log's order rests on it
+    too). SQLite needs nothing here: a write
     transaction (db.write_session, BEGIN IMMEDIATE) already holds the database's only write
     lock. Were the lock missing anyway, the unique prev_hash would refuse a fork."""
     if session.get_bind().dialect.name == "postgresql":
@@ -129,7 +130,7 @@ async def append(
     for entry in entries:
         if not entry.action or len(entry.action) > MAX_NAME or len(entry.entity_type) > MAX_NAME:
             raise ValueError(f"bad audit entry names: {entry.action!r}, {entry.entity_type!r}")
-    await _lock_tail(session)
+    await lock_commit_order(session)
     prev = await last_hash(session)
     at = utcnow()  # taken under the lock, so times follow the chain's order
     records = []

@@ -1,0 +1,215 @@
+"""Subscription streams over the event hub, as GraphQL resolvers use them.
+
+- `event_stream`: replay from the log after a cursor, then live events: visible ones only.
+- `snapshot_stream`: a computed state (a board's totals, dashboard KPIs), sent first and
+  again whenever relevant events changed it, at most once per CRM_LIVE_INTERVAL_MS.
+
+Both check the viewer's right to the root field (the Authorization extension's verdict does
+not stop a subscription), read with fresh loaders per event, and give their read connection
+back between events: a subscription holds no database connection while it waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from typing import Any, TypeVar
+
+from graphql import GraphQLError
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.sql.elements import False_, True_
+
+from crm_graphql.auth.access import Viewer, row_rule
+from crm_graphql.auth.permissions import ROOT_FIELDS
+from crm_graphql.companies.models import Company
+from crm_graphql.context import Context
+from crm_graphql.customers.models import Customer
+from crm_graphql.db import Base
+from crm_graphql.errors import BadRequestError
+from crm_graphql.events.hub import LoggedEvent, SubscriberDropped, Topic
+from crm_graphql.events.models import EventEntity
+from crm_graphql.interactions.models import Interaction
+from crm_graphql.orders.models import Order
+from crm_graphql.pipeline.models import Deal
+from crm_graphql.reader import AnyRow
+from crm_graphql.relay import GraphInfo
+
+MODELS: dict[EventEntity, type[Base]] = {
+    EventEntity.CUSTOMER: Customer,
+    EventEntity.COMPANY: Company,
+    EventEntity.ORDER: Order,
+    EventEntity.INTERACTION: Interaction,
+    EventEntity.DEAL: Deal,
+}
+_CURSOR_PREFIX = "event:"
+T = TypeVar("T")
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(value: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raw = ""
+    number = raw.removeprefix(_CURSOR_PREFIX)
+    if not raw.startswith(_CURSOR_PREFIX) or not (number.isascii() and number.isdigit()):
+        raise BadRequestError(f"`after` must be an event's `cursor`, got {value!r}.")
+    return int(number)
+
+
+def live_viewer(info: GraphInfo) -> Viewer:
+    """The viewer, if it may use this subscription's root field; a GraphQL error otherwise."""
+    viewer = info.context.viewer
+    if viewer is None:
+        raise GraphQLError("Sign in first.", extensions={"code": "UNAUTHENTICATED"})
+    need = ROOT_FIELDS.get(info.field_name)
+    if need is None or not viewer.can(need):
+        raise GraphQLError(
+            f"Your role may not use {info.field_name}.", extensions={"code": "FORBIDDEN"}
+        )
+    return viewer
+
+
+def scope_key(viewer: Viewer) -> Hashable:
+    """Viewers with equal keys see the same rows (row rules depend on nothing else)."""
+    return (viewer.role, viewer.team if viewer.owns_only_its_records else None, viewer.permissions)
+
+
+async def _rows(ctx: Context, statement: Any) -> list[AnyRow]:
+    return await ctx.resources.events.rows(statement)
+
+
+async def visible(
+    ctx: Context, event: LoggedEvent, extra: ColumnElement[bool] | None = None
+) -> bool:
+    """Whether the viewer may see the event's record now (and it matches `extra`), in SQL;
+    shared by every subscriber of the process with the same rights."""
+    assert ctx.viewer is not None
+    model = MODELS[event.entity_type]
+    rule = row_rule(ctx.viewer, model)
+    if isinstance(rule, False_):
+        return False
+    if isinstance(rule, True_) and extra is None:
+        return True
+    table = model.__table__
+    stmt = select(table.c.id).where(table.c.id == event.entity_id, rule)
+    if extra is not None:
+        stmt = stmt.where(extra)
+        return bool(await _rows(ctx, stmt))
+    key = ("visible", event.seq, event.entity_type, event.entity_id, scope_key(ctx.viewer))
+
+    async def check() -> bool:
+        return bool(await _rows(ctx, stmt))
+
+    return await ctx.resources.events.memo.get(key, check)
+
+
+async def record_row(ctx: Context, event: LoggedEvent) -> AnyRow | None:
+    """The event's record as it is now (deleted ones too), read once per process."""
+    model = MODELS[event.entity_type]
+    table = model.__table__
+
+    async def read() -> AnyRow | None:
+        rows = await _rows(ctx, select(table).where(table.c.id == event.entity_id))
+        return rows[0] if rows else None
+
+    return await ctx.resources.events.memo.get(("row", event.seq), read)
+
+
+def _dropped(reason: str, last: int | None) -> GraphQLError:
+    resume = (
+        f' Subscribe again with `after: "{encode_cursor(last)}"` to get what you missed.'
+        if last is not None
+        else " Subscribe again."
+    )
+    return GraphQLError(reason + resume, extensions={"code": "SUBSCRIPTION_DROPPED"})
+
+
+async def _next_turn(ctx: Context) -> None:
+    """Between two results: the last one is sent, so its reads are over."""
+    await ctx.reader.close()
+    ctx.fresh_loaders()
+
+
+async def event_stream(
+    info: GraphInfo,
+    topic: Topic,
+    after: str | None,
+    extra: Callable[[], ColumnElement[bool]] | None = None,
+) -> AsyncIterator[LoggedEvent]:
+    """Logged events after the cursor `after` (none: from now on) matching `topic`, visible
+    to the viewer, in commit order, each once. `extra` adds a condition on the record."""
+    live_viewer(info)
+    ctx = info.context
+    hub = ctx.resources.events
+    start = decode_cursor(after) if after is not None else None
+    subscriber = hub.subscribe(topic)
+    last = start
+    try:
+        if start is not None:
+            async for event in hub.replay(topic, start, subscriber.start):
+                if await visible(ctx, event, extra() if extra else None):
+                    last = event.seq
+                    yield event
+                    await _next_turn(ctx)
+        last = max(last or 0, subscriber.start)
+        await ctx.reader.close()
+        while True:
+            try:
+                event = await subscriber.next()
+            except SubscriberDropped as exc:
+                raise _dropped(str(exc), last) from None
+            if await visible(ctx, event, extra() if extra else None):
+                yield event
+                await _next_turn(ctx)
+            last = event.seq
+    finally:
+        hub.unsubscribe(subscriber)
+
+
+async def snapshot_stream(
+    info: GraphInfo,
+    topic: Topic,
+    after: str | None,
+    compute: Callable[[], Awaitable[T]],
+    memo_key: Hashable,
+) -> AsyncIterator[tuple[int, T]]:
+    """(position, state) now and whenever events matching `topic` change the state. With
+    `after` equal to the current position the first state is skipped: the client has it."""
+    live_viewer(info)
+    ctx = info.context
+    hub = ctx.resources.events
+    interval = ctx.settings.live_interval_ms / 1000
+    start = decode_cursor(after) if after is not None else None
+    subscriber = hub.subscribe(topic)
+    position = subscriber.start
+
+    async def state_at(seq: int) -> T:
+        return await hub.memo.get((memo_key, seq), compute)
+
+    try:
+        last = await state_at(position)
+        await ctx.reader.close()
+        if start is None or start < position:
+            yield position, last
+            await _next_turn(ctx)
+        while True:
+            try:
+                event = await subscriber.next()
+                await asyncio.sleep(interval)  # let a burst of changes settle: one push
+                position = max([event.seq, *(e.seq for e in subscriber.drain())])
+            except SubscriberDropped as exc:
+                raise _dropped(str(exc), None) from None
+            current = await state_at(position)
+            await ctx.reader.close()
+            if current != last:
+                last = current
+                yield position, current
+                await _next_turn(ctx)
+    finally:
+        hub.unsubscribe(subscriber)
