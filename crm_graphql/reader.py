@@ -35,4 +35,5 @@ class Reader:
         async with self._lock:
             if self._conn is not None:
                 conn, self._conn = self._conn, None
-                await conn.close()
+                # a cancelled request (a client gone) must still hand its connection back
+                await asyncio.shield(conn.close())

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Executable, Select, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_graphql.events.bus import EventBus
@@ -248,7 +248,7 @@ class EventHub:
                 yield event
             after = page[-1].seq
 
-    async def rows(self, statement: Select[Any]) -> list[Any]:
+    async def rows(self, statement: Executable) -> list[Any]:
         """Rows of a statement on a short-lived connection of the hub's engine."""
         async with self._engine.connect() as conn:
             return list((await conn.execute(statement)).all())

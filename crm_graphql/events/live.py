@@ -178,9 +178,12 @@ async def snapshot_stream(
     after: str | None,
     compute: Callable[[], Awaitable[T]],
     memo_key: Hashable,
+    compare: Callable[[T], object] = lambda state: state,
 ) -> AsyncIterator[tuple[int, T]]:
-    """(position, state) now and whenever events matching `topic` change the state. With
-    `after` equal to the current position the first state is skipped: the client has it."""
+    """(position, state) now and whenever events matching `topic` change the state (as seen
+    through `compare`). With `after` equal to the current position the first state is
+    skipped: the client has it. `memo_key` must hold everything `compute` depends on but the
+    log position, the viewer's scope_key included."""
     live_viewer(info)
     ctx = info.context
     hub = ctx.resources.events
@@ -207,7 +210,7 @@ async def snapshot_stream(
                 raise _dropped(str(exc), None) from None
             current = await state_at(position)
             await ctx.reader.close()
-            if current != last:
+            if compare(current) != compare(last):
                 last = current
                 yield position, current
                 await _next_turn(ctx)

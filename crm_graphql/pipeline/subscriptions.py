@@ -1,0 +1,140 @@
+"""Live pipelines: deal events and board totals, over the event hub (events/live.py)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+
+from crm_graphql.errors import BadRequestError
+from crm_graphql.events.hub import Topic
+from crm_graphql.events.live import (
+    encode_cursor,
+    event_stream,
+    record_row,
+    scope_key,
+    snapshot_stream,
+)
+from crm_graphql.events.models import EventEntity
+from crm_graphql.events.subscriptions import AFTER
+from crm_graphql.events.types import ChangeEvent
+from crm_graphql.filters import compile_filter
+from crm_graphql.ids import decode_id
+from crm_graphql.pipeline.analytics import ColumnTotals, board_totals
+from crm_graphql.pipeline.inputs import DealFilter
+from crm_graphql.pipeline.models import Deal, Pipeline, Stage
+from crm_graphql.pipeline.types import DealType, PipelineType, StageType
+from crm_graphql.reader import Reader
+from crm_graphql.relay import GraphInfo
+from crm_graphql.scalars import Money
+
+PIPELINE_ID = strawberry.argument(description="The pipeline to follow.")
+
+
+def _pipeline_key(value: strawberry.ID) -> int:
+    decoded = decode_id(str(value))
+    if decoded is None or decoded.type_name != Pipeline.__name__:
+        raise BadRequestError(f"{value!r} is not the ID of a pipeline.")
+    return decoded.pk
+
+
+@strawberry.type(description="A change to a deal of a pipeline, with the deal as it now is.")
+class DealEvent(ChangeEvent):
+    @strawberry.field(description="The deal as it is now (null if you may no longer see it).")
+    async def deal(self, info: GraphInfo) -> DealType | None:
+        row = await record_row(info.context, self.event)
+        return None if row is None else DealType.from_row(row)
+
+
+@strawberry.type(description="The totals of one column (stage) of a pipeline's board.")
+class LiveBoardColumn:
+    count: int = strawberry.field(description="Live deals in the stage that you may see.")
+    total: Money = strawberry.field(description="Sum of their amounts.")
+    weighted: Money = strawberry.field(
+        description="The total times the stage's win probability (rounded half-even)."
+    )
+    stage_id: strawberry.Private[int]
+
+    @strawberry.field(description="The stage.")
+    async def stage(self, info: GraphInfo) -> StageType | None:
+        row = await info.context.loaders.by_id(Stage).load(self.stage_id)
+        return None if row is None else StageType.from_row(row)
+
+    @classmethod
+    def of(cls, column: ColumnTotals) -> LiveBoardColumn:
+        return cls(
+            count=column.count,
+            total=Money.of(column.total_minor, column.currency),
+            weighted=Money.of(column.weighted_minor, column.currency),
+            stage_id=column.stage_id,
+        )
+
+
+@strawberry.type(description="A pipeline board's per-stage totals at a point of the event log.")
+class LiveBoard:
+    cursor: str = strawberry.field(
+        description="The event-log position the totals include (pass as `after` to "
+        "resubscribe without receiving unchanged totals again)."
+    )
+    columns: list[LiveBoardColumn] = strawberry.field(description="One per stage, in order.")
+    pipeline_id: strawberry.Private[int]
+
+    @strawberry.field(description="The pipeline.")
+    async def pipeline(self, info: GraphInfo) -> PipelineType | None:
+        row = await info.context.loaders.by_id(Pipeline).load(self.pipeline_id)
+        return None if row is None else PipelineType.from_row(row)
+
+
+@strawberry.type
+class PipelineSubscription:
+    @strawberry.subscription(
+        description="Changes to the deals of a pipeline as they are committed: created, "
+        "updated, moved, won, lost, reopened, deleted, restored. In commit order, each once; "
+        "only deals you may see that match `filter` (as they are when the event is sent)."
+    )
+    async def deal_events(
+        self,
+        info: GraphInfo,
+        pipeline_id: Annotated[strawberry.ID, PIPELINE_ID],
+        filter: Annotated[
+            DealFilter | None, strawberry.argument(description="Only deals that match.")
+        ] = None,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> AsyncGenerator[DealEvent, None]:
+        topic = Topic(
+            entity_types=frozenset({EventEntity.DEAL}), pipeline_id=_pipeline_key(pipeline_id)
+        )
+        condition = compile_filter(Deal, filter, info.context.scope) if filter is not None else None
+        extra = (lambda: condition) if condition is not None else None
+        async for event in event_stream(info, topic, after, extra):
+            yield DealEvent(**ChangeEvent.fields_of(event))
+
+    @strawberry.subscription(
+        description="A pipeline board's per-stage count, total and weighted amount: now, "
+        "then whenever a change alters them (at most a few times a second)."
+    )
+    async def pipeline_board(
+        self,
+        info: GraphInfo,
+        pipeline_id: Annotated[strawberry.ID, PIPELINE_ID],
+        after: Annotated[str | None, AFTER] = None,
+    ) -> AsyncGenerator[LiveBoard, None]:
+        ctx = info.context
+        pk = _pipeline_key(pipeline_id)
+        topic = Topic(entity_types=frozenset({EventEntity.DEAL}), pipeline_id=pk)
+
+        async def compute() -> list[ColumnTotals]:
+            reader = Reader(ctx.resources.engine)
+            try:
+                return await board_totals(db=reader, pipeline_id=pk, scope=ctx.scope)
+            finally:
+                await reader.close()
+
+        key = ("board", pk, scope_key(ctx.viewer) if ctx.viewer else None)
+        async for position, columns in snapshot_stream(info, topic, after, compute, key):
+            yield LiveBoard(
+                cursor=encode_cursor(position),
+                columns=[LiveBoardColumn.of(c) for c in columns],
+                pipeline_id=pk,
+            )
