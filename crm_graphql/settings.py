@@ -146,7 +146,7 @@ class Settings:
 
 def _bus_url(url: str) -> str:
     scheme = url.partition("://")[0]
-    if scheme not in {"memory", "redis", "rediss", "postgresql", "postgres"}:
+    if scheme not in {"memory", "redis", "rediss", "postgresql", "postgres", "postgresql+asyncpg"}:
         raise SettingsError(
             "CRM_EVENT_BUS_URL must be memory://, redis://host:port/db or "
             f"postgresql://user@host/db, got {url!r}"

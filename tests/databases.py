@@ -57,3 +57,21 @@ async def fresh_database(backend: str, tmp_dir: Path) -> AsyncIterator[str]:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+REDIS_URL = os.environ.get("CRM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+async def require_redis() -> None:
+    """Skips the calling test without a Redis server, except in CI, where that fails."""
+    import redis.asyncio as redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
+    try:
+        await client.ping()
+    except (OSError, redis.RedisError) as exc:
+        if IN_CI:
+            pytest.fail(f"CI requires Redis at {REDIS_URL}: {exc}")
+        pytest.skip(f"Redis at {REDIS_URL} is not reachable: {exc}")
+    finally:
+        await client.aclose()

@@ -4,15 +4,23 @@ this process: delivery in commit order, replay with `after`, topics, row rules, 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import uvicorn
 from starlette.applications import Starlette
+
+from crm_graphql.app import create_app
 
 from crm_graphql.events.hub import EventHub
 from crm_graphql.ids import encode_id
+from crm_graphql.settings import Settings
 from crm_graphql.users.models import UserRole
+from tests.conftest import free_port
 from tests.factories import customer, unique
 from tests.graphql_client import GraphQLClient, SignIn
 from tests.live_client import LiveClient, live_client
@@ -205,3 +213,64 @@ async def test_a_connection_may_hold_a_limited_number_of_subscriptions(
         error = await client.subscribe(RECORD_EVENTS).failure()
     assert error.errors is not None
     assert "limit" in error.errors[0]["message"].lower()
+
+
+@contextlib.asynccontextmanager
+async def small_queue_server(settings: Settings) -> AsyncIterator[str]:
+    """A second server on the same database whose subscribers may queue only 3 events; it
+    learns of other servers' events by polling the log every second."""
+    app = create_app(replace(settings, subscription_queue=3, event_poll_seconds=1))
+    async with app.router.lifespan_context(app):
+        port = free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off")
+        server = uvicorn.Server(config)
+        task = asyncio.create_task(server.serve())
+        while not server.started:
+            await asyncio.sleep(0.02)
+        yield f"127.0.0.1:{port}"
+        server.should_exit = True
+        await task
+
+
+async def test_a_subscriber_that_falls_behind_is_dropped_and_resumes_with_after(
+    settings: Settings, gql: GraphQLClient, admin_token: str
+) -> None:
+    people = [await customer(gql, name=unique("Burst")) for _ in range(8)]
+    ids = [p["id"] for p in people]
+    label = await gql.mutate(
+        "mutation($i: CreateTagInput!) { createTag(input: $i) { tag { id } errors { code } } }",
+        {"i": {"name": unique("burst")}},
+    )
+    async with (
+        small_queue_server(settings) as small_queue_host,
+        live_client(small_queue_host, admin_token) as client,
+    ):
+        events = client.subscribe(RECORD_EVENTS, {"ids": ids})
+        await asyncio.sleep(0.5)  # registered on the other server (no way to ask it)
+        await rename(gql, people[0]["id"], people[0]["version"], "Before the burst")
+        received = [await events.next()]
+        # one commit, eight events: more at once than the subscriber's queue holds
+        await gql.mutate(
+            "mutation($i: TagCustomersInput!) { tagCustomers(input: $i) { errors { code } } }",
+            {"i": {"tagIds": [label["tag"]["id"]], "customerIds": ids}},
+        )
+        error = await events.failure()
+        while not events.results.empty():
+            received.append(await events.next())
+    assert error.errors is not None
+    (dropped,) = error.errors
+    assert dropped["extensions"]["code"] == "SUBSCRIPTION_DROPPED"
+    # the cursor to resume from is the last event the client got
+    assert f'after: "{received[-1]["cursor"]}"' in dropped["message"]
+    tagged_live = [e for e in received if e["changedFields"] == ["tags"]]
+    assert len(tagged_live) < len(people)
+    async with (
+        small_queue_server(settings) as small_queue_host,
+        live_client(small_queue_host, admin_token) as client,
+    ):
+        resumed = client.subscribe(RECORD_EVENTS, {"ids": ids, "after": received[-1]["cursor"]})
+        replayed = await resumed.take(len(people) - len(tagged_live))
+        await resumed.nothing_more()
+    tagged = tagged_live + replayed
+    assert sorted(e["recordId"] for e in tagged) == sorted(ids)  # all, each once
+    assert {tuple(e["changedFields"]) for e in replayed} == {("tags",)}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import binascii
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from typing import Any, TypeVar
@@ -28,7 +29,7 @@ from crm_graphql.context import Context
 from crm_graphql.customers.models import Customer
 from crm_graphql.db import Base
 from crm_graphql.errors import BadRequestError
-from crm_graphql.events.hub import LoggedEvent, SubscriberDropped, Topic
+from crm_graphql.events.hub import EventHub, LoggedEvent, SubscriberDropped, Topic
 from crm_graphql.events.models import EventEntity
 from crm_graphql.interactions.models import Interaction
 from crm_graphql.orders.models import Order
@@ -172,6 +173,14 @@ async def event_stream(
         hub.unsubscribe(subscriber)
 
 
+async def _changed_since(hub: EventHub, topic: Topic, after: int, until: int) -> bool:
+    """Whether events matching `topic` were logged in (after, until]."""
+    async with contextlib.aclosing(hub.replay(topic, after, until)) as events:
+        async for _ in events:
+            return True
+    return False
+
+
 async def snapshot_stream(
     info: GraphInfo,
     topic: Topic,
@@ -181,8 +190,8 @@ async def snapshot_stream(
     compare: Callable[[T], object] = lambda state: state,
 ) -> AsyncIterator[tuple[int, T]]:
     """(position, state) now and whenever events matching `topic` change the state (as seen
-    through `compare`). With `after` equal to the current position the first state is
-    skipped: the client has it. `memo_key` must hold everything `compute` depends on but the
+    through `compare`). With `after` and no matching event logged since, the first state
+    is skipped: the client has it. `memo_key` must hold everything `compute` depends on but the
     log position, the viewer's scope_key included."""
     live_viewer(info)
     ctx = info.context
@@ -198,7 +207,7 @@ async def snapshot_stream(
     try:
         last = await state_at(position)
         await ctx.reader.close()
-        if start is None or start < position:
+        if start is None or await _changed_since(hub, topic, start, position):
             yield position, last
             await _next_turn(ctx)
         while True:
