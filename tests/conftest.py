@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -96,9 +97,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-async def live_host(app: Starlette) -> AsyncIterator[str]:
-    """The session's app served by uvicorn in this process (for WebSocket clients): host:port."""
+@contextlib.asynccontextmanager
+async def serving(app: Starlette) -> AsyncIterator[str]:
+    """`app` served by uvicorn in this process (its lifespan run by the caller): host:port."""
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
     server = uvicorn.Server(config)
@@ -106,6 +107,15 @@ async def live_host(app: Starlette) -> AsyncIterator[str]:
     while not server.started:
         assert not task.done(), "uvicorn did not start"
         await asyncio.sleep(0.02)
-    yield f"127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture(scope="session")
+async def live_host(app: Starlette) -> AsyncIterator[str]:
+    """The session's app served over the network, for WebSocket clients: host:port."""
+    async with serving(app) as host:
+        yield host

@@ -23,25 +23,25 @@ class Subscription:
         self.task: asyncio.Task[None] | None = None
         self.error: TransportQueryError | None = None
 
-    async def next(self, timeout: float = TIMEOUT) -> dict[str, Any]:
+    async def next(self, within: float = TIMEOUT) -> dict[str, Any]:
         """The next result's data (its single root field's value)."""
-        data = await asyncio.wait_for(self.results.get(), timeout)
+        data = await asyncio.wait_for(self.results.get(), within)
         (value,) = data.values()
         result: dict[str, Any] = value
         return result
 
-    async def take(self, count: int, timeout: float = TIMEOUT) -> list[dict[str, Any]]:
-        return [await self.next(timeout) for _ in range(count)]
+    async def take(self, count: int, within: float = TIMEOUT) -> list[dict[str, Any]]:
+        return [await self.next(within) for _ in range(count)]
 
     async def nothing_more(self, wait: float = 0.5) -> None:
         """Asserts that no further result arrives within `wait` seconds."""
         await asyncio.sleep(wait)
         assert self.results.empty(), f"unexpected: {self.results.get_nowait()}"
 
-    async def failure(self, timeout: float = TIMEOUT) -> TransportQueryError:
+    async def failure(self, within: float = TIMEOUT) -> TransportQueryError:
         """The error the subscription ended with."""
         assert self.task is not None
-        await asyncio.wait_for(asyncio.shield(self.task), timeout)
+        await asyncio.wait_for(asyncio.shield(self.task), within)
         assert self.error is not None, "the subscription ended without an error"
         return self.error
 

@@ -6,6 +6,7 @@ what it missed."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -104,7 +105,8 @@ async def two_servers(
             "CRM_EVENT_POLL_SECONDS": "3600",
         }
         for command in (["migrate"], ["seed", "--customers", "3"]):
-            subprocess.run(
+            await asyncio.to_thread(
+                subprocess.run,
                 [sys.executable, "-m", "crm_graphql", *command],
                 env=env,
                 check=True,
@@ -160,7 +162,7 @@ async def test_a_deal_moved_through_one_server_reaches_a_subscriber_of_the_other
         for _ in range(50):
             await move(a, open_stages[1])
             try:
-                first = await events.next(timeout=0.2)
+                first = await events.next(within=0.2)
                 break
             except TimeoutError:
                 continue
@@ -172,7 +174,7 @@ async def test_a_deal_moved_through_one_server_reaches_a_subscriber_of_the_other
         for stage in [open_stages[2], open_stages[3], open_stages[0], open_stages[1]]:
             started = time.monotonic()
             await move(b, stage)
-            event = await events.next(timeout=5)
+            event = await events.next(within=5)
             received.append((event, time.monotonic() - started))
         await events.nothing_more()
     assert all(seconds < 1.0 for _, seconds in received), received
@@ -189,7 +191,7 @@ async def test_a_deal_moved_through_one_server_reaches_a_subscriber_of_the_other
         events = client.subscribe(DEAL_EVENTS, {"pipeline": pipeline["id"], "after": last})
         missed = await events.take(2)
         await move(b, open_stages[0])
-        live = await events.next(timeout=5)
+        live = await events.next(within=5)
         await events.nothing_more()
     sequences = [int(e["sequence"]) for e in (received[-1][0], *missed, live)]
     assert sequences == sorted(set(sequences))

@@ -11,16 +11,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 
 from crm_graphql.app import create_app
-
 from crm_graphql.events.hub import EventHub
 from crm_graphql.ids import encode_id
 from crm_graphql.settings import Settings
 from crm_graphql.users.models import UserRole
-from tests.conftest import free_port
+from tests.conftest import serving
 from tests.factories import customer, unique
 from tests.graphql_client import GraphQLClient, SignIn
 from tests.live_client import LiveClient, live_client
@@ -220,16 +218,8 @@ async def small_queue_server(settings: Settings) -> AsyncIterator[str]:
     """A second server on the same database whose subscribers may queue only 3 events; it
     learns of other servers' events by polling the log every second."""
     app = create_app(replace(settings, subscription_queue=3, event_poll_seconds=1))
-    async with app.router.lifespan_context(app):
-        port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off")
-        server = uvicorn.Server(config)
-        task = asyncio.create_task(server.serve())
-        while not server.started:
-            await asyncio.sleep(0.02)
-        yield f"127.0.0.1:{port}"
-        server.should_exit = True
-        await task
+    async with app.router.lifespan_context(app), serving(app) as host:
+        yield host
 
 
 async def test_a_subscriber_that_falls_behind_is_dropped_and_resumes_with_after(

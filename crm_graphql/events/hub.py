@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -237,7 +237,9 @@ class EventHub:
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
-    async def replay(self, topic: Topic, after: int, until: int) -> AsyncIterator[LoggedEvent]:
+    async def replay(
+        self, topic: Topic, after: int, until: int
+    ) -> AsyncGenerator[LoggedEvent, None]:
         """Logged events in (after, until] that match `topic`, in order, page by page."""
         while after < until:
             stmt = self._events_after(after, until).where(topic.clause())
