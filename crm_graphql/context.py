@@ -39,6 +39,7 @@ class Context:
     response: Response | WebSocket | None = None
     viewer: Viewer | None = None
     connection_params: dict[str, object] | None = None  # graphql-transport-ws connection_init
+    authenticated_at: float = 0.0  # time.monotonic() of the last token check
     reader: Reader = field(init=False)
     loaders: Loaders = field(init=False)
 

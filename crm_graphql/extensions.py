@@ -126,6 +126,7 @@ class Authorization(SchemaExtension):
         token = ctx.bearer_token()
         if token is not None:
             ctx.viewer = await authenticate(ctx.reader, token)
+            ctx.authenticated_at = time.monotonic()
         document = execution.graphql_document
         operation = selected_operation(document, execution.operation_name)
         fields = root_fields(document, operation) - INTROSPECTION if operation else set()

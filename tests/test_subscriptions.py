@@ -14,6 +14,7 @@ import pytest
 from starlette.applications import Starlette
 
 from crm_graphql.app import create_app
+from crm_graphql.events import live
 from crm_graphql.events.hub import EventHub
 from crm_graphql.ids import encode_id
 from crm_graphql.settings import Settings
@@ -264,3 +265,28 @@ async def test_a_subscriber_that_falls_behind_is_dropped_and_resumes_with_after(
     tagged = tagged_live + replayed
     assert sorted(e["recordId"] for e in tagged) == sorted(ids)  # all, each once
     assert {tuple(e["changedFields"]) for e in replayed} == {("tags",)}
+
+
+async def test_a_subscription_ends_when_its_token_is_revoked(
+    app: Starlette,
+    live_host: str,
+    gql: GraphQLClient,
+    sign_in: SignIn,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(live, "RECHECK_SECONDS", 0.0)
+    email = "live-signout@tests.example"
+    await sign_in.user(email, UserRole.ADMIN)
+    client_api = await sign_in.client(email, UserRole.ADMIN)
+    token = client_api.http.headers["authorization"].removeprefix("Bearer ")
+    created = await customer(gql, name=unique("Signout"))
+    async with live_client(live_host, token) as client:
+        events = await subscribed(app, client, RECORD_EVENTS, ids=[created["id"]])
+        version = await rename(gql, created["id"], created["version"], "Still signed in")
+        assert (await events.next())["kind"] == "UPDATED"
+        await client_api.query("mutation { logout { errors { code } } }")
+        await rename(gql, created["id"], version, "Signed out")
+        error = await events.failure()
+    await client_api.http.aclose()
+    assert error.errors is not None
+    assert error.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -15,6 +15,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
@@ -24,6 +25,7 @@ from sqlalchemy.sql.elements import False_, True_
 
 from crm_graphql.auth.access import Viewer, row_rule
 from crm_graphql.auth.permissions import ROOT_FIELDS
+from crm_graphql.auth.service import authenticate
 from crm_graphql.companies.models import Company
 from crm_graphql.context import Context
 from crm_graphql.customers.models import Customer
@@ -45,6 +47,7 @@ MODELS: dict[EventEntity, type[Base]] = {
     EventEntity.DEAL: Deal,
 }
 _CURSOR_PREFIX = "event:"
+RECHECK_SECONDS = 30.0
 T = TypeVar("T")
 
 
@@ -74,6 +77,22 @@ def live_viewer(info: GraphInfo) -> Viewer:
             f"Your role may not use {info.field_name}.", extensions={"code": "FORBIDDEN"}
         )
     return viewer
+
+
+async def still_signed_in(ctx: Context) -> None:
+    """A subscription outlives the request that started it: its token is checked again every
+    RECHECK_SECONDS, so a sign-out, revocation, expiry or deactivation ends the stream."""
+    now = time.monotonic()
+    if now - ctx.authenticated_at < RECHECK_SECONDS:
+        return
+    token = ctx.bearer_token()
+    viewer = await authenticate(ctx.reader, token) if token else None
+    if viewer is None:
+        raise GraphQLError(
+            "Your sign-in has ended (signed out, revoked or expired); sign in again.",
+            extensions={"code": "UNAUTHENTICATED"},
+        )
+    ctx.authenticated_at = now
 
 
 def scope_key(viewer: Viewer) -> Hashable:
@@ -155,6 +174,7 @@ async def event_stream(
         if start is not None:
             async for event in hub.replay(topic, start, subscriber.start):
                 if await visible(ctx, event, extra() if extra else None):
+                    await still_signed_in(ctx)
                     last = event.seq
                     yield event
                     await _next_turn(ctx)
@@ -166,6 +186,7 @@ async def event_stream(
             except SubscriberDropped as exc:
                 raise _dropped(str(exc), last) from None
             if await visible(ctx, event, extra() if extra else None):
+                await still_signed_in(ctx)
                 yield event
                 await _next_turn(ctx)
             last = event.seq
@@ -220,6 +241,7 @@ async def snapshot_stream(
             current = await state_at(position)
             await ctx.reader.close()
             if compare(current) != compare(last):
+                await still_signed_in(ctx)
                 last = current
                 yield position, current
                 await _next_turn(ctx)
