@@ -19,7 +19,9 @@ from crm_graphql.companies.queries import CompanyQuery
 from crm_graphql.connections import resolve_node
 from crm_graphql.customers.mutations import CustomerMutation
 from crm_graphql.customers.queries import CustomerQuery
+from crm_graphql.dashboard.api import DashboardQuery, DashboardSubscription
 from crm_graphql.errors import BadRequestError
+from crm_graphql.events.subscriptions import EventSubscription
 from crm_graphql.extensions import Authorization, ErrorCodes, RequestResources, SqlStatistics
 from crm_graphql.hardening import (
     ExtensionFactory,
@@ -31,6 +33,10 @@ from crm_graphql.interactions.mutations import InteractionMutation
 from crm_graphql.interactions.queries import InteractionQuery
 from crm_graphql.orders.mutations import OrderMutation
 from crm_graphql.orders.queries import OrderQuery
+from crm_graphql.pipeline.analytics_queries import PipelineAnalyticsQuery
+from crm_graphql.pipeline.mutations import DealMutation, LeadAssignmentMutation, PipelineMutation
+from crm_graphql.pipeline.queries import PipelineQuery
+from crm_graphql.pipeline.subscriptions import PipelineSubscription
 from crm_graphql.privacy.mutations import PrivacyMutation
 from crm_graphql.products.mutations import ProductMutation
 from crm_graphql.products.queries import ProductQuery
@@ -75,8 +81,11 @@ class Query(
     ProductQuery,
     OrderQuery,
     InteractionQuery,
+    PipelineQuery,
     UserQuery,
     AuditQuery,
+    PipelineAnalyticsQuery,
+    DashboardQuery,
 ):
     pass
 
@@ -90,8 +99,19 @@ class Mutation(
     ProductMutation,
     OrderMutation,
     InteractionMutation,
+    PipelineMutation,
+    DealMutation,
+    LeadAssignmentMutation,
     PrivacyMutation,
 ):
+    pass
+
+
+@strawberry.type(
+    description="Live updates over WebSocket (graphql-transport-ws on /graphql); sign in with "
+    '`connection_init` payload `{"Authorization": "Bearer <token>"}`.'
+)
+class Subscription(EventSubscription, PipelineSubscription, DashboardSubscription):
     pass
 
 
@@ -121,6 +141,7 @@ def create_schema(*, debug: bool = False, settings: Settings | None = None) -> s
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(
             scalar_map=SCALAR_MAP, disable_field_suggestions=settings.is_production

@@ -13,6 +13,7 @@ from crm_graphql.db import Base, SoftDeletable, Versioned, enum_type
 if TYPE_CHECKING:
     from crm_graphql.customers.models import Address, Customer
     from crm_graphql.orders.models import Order
+    from crm_graphql.pipeline.models import Deal
     from crm_graphql.tags.models import Tag
     from crm_graphql.users.models import User
 
@@ -41,6 +42,7 @@ class Company(Versioned, SoftDeletable, Base):
     people: Mapped[list[Customer]] = relationship(back_populates="company")
     addresses: Mapped[list[Address]] = relationship(back_populates="company")
     tags: Mapped[list[Tag]] = relationship(secondary="company_tags", back_populates="companies")
+    deals: Mapped[list[Deal]] = relationship(viewonly=True)
     orders: Mapped[list[Order]] = relationship(
         secondary="customers",
         primaryjoin="Company.id == Customer.company_id",

@@ -20,6 +20,8 @@ from crm_graphql.relay import Connection, GraphInfo, Node, NodeType, register
 if TYPE_CHECKING:
     from crm_graphql.orders.inputs import OrderFilter, OrderSort
     from crm_graphql.orders.types import OrderType
+    from crm_graphql.pipeline.inputs import DealFilter, DealSort
+    from crm_graphql.pipeline.types import DealType
     from crm_graphql.tags.inputs import TagFilter, TagSort
     from crm_graphql.tags.types import TagType
     from crm_graphql.users.types import UserType
@@ -32,6 +34,9 @@ TagSortArg = Annotated["TagSort", strawberry.lazy("crm_graphql.tags.inputs")]
 Order = Annotated["OrderType", strawberry.lazy("crm_graphql.orders.types")]
 OrderFilterArg = Annotated["OrderFilter", strawberry.lazy("crm_graphql.orders.inputs")]
 OrderSortArg = Annotated["OrderSort", strawberry.lazy("crm_graphql.orders.inputs")]
+Deal = Annotated["DealType", strawberry.lazy("crm_graphql.pipeline.types")]
+DealFilterArg = Annotated["DealFilter", strawberry.lazy("crm_graphql.pipeline.inputs")]
+DealSortArg = Annotated["DealSort", strawberry.lazy("crm_graphql.pipeline.inputs")]
 
 
 @register(Company)
@@ -142,6 +147,29 @@ class CompanyType(NodeType, Node):
             info,
             self,
             Company.orders,
+            filter=filter,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    @strawberry.field(description="Deals with this company. " + PAGE_ARGS_DOC)
+    async def deals(
+        self,
+        info: GraphInfo,
+        filter: Annotated[DealFilterArg | None, FILTER] = None,
+        order_by: Annotated[list[DealSortArg] | None, ORDER_BY] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Deal]:
+        return await related_connection(
+            info,
+            self,
+            Company.deals,
             filter=filter,
             order_by=order_by,
             first=first,

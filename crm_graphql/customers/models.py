@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from crm_graphql.companies.models import Company
     from crm_graphql.interactions.models import Interaction
     from crm_graphql.orders.models import Order
+    from crm_graphql.pipeline.models import Deal
     from crm_graphql.privacy.models import Consent
     from crm_graphql.tags.models import Tag
     from crm_graphql.users.models import User
@@ -93,6 +94,7 @@ class Customer(Versioned, SoftDeletable, Base):
     orders: Mapped[list[Order]] = relationship(back_populates="customer")
     interactions: Mapped[list[Interaction]] = relationship(back_populates="customer")
     consents: Mapped[list[Consent]] = relationship(order_by="Consent.id")
+    deals: Mapped[list[Deal]] = relationship(viewonly=True)
 
 
 class ContactMethod(Versioned, Base):

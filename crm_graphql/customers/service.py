@@ -23,6 +23,7 @@ from crm_graphql.customers.models import (
 from crm_graphql.customers.national_id import NationalIdCipher
 from crm_graphql.db import utcnow
 from crm_graphql.errors import DomainError, ErrorCode, Problems
+from crm_graphql.pipeline.assignment import assign_lead
 from crm_graphql.records import (
     check_assignable,
     check_version,
@@ -194,6 +195,7 @@ async def create_customer(
     if secret:  # the envelope is bound to the row id, known only now
         customer.national_id_enc, customer.national_id_index = cipher.seal(customer.id, secret)
         await session.flush()
+    await assign_lead(session=session, customer=customer)
     return customer
 
 

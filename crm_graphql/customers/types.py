@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from crm_graphql.interactions.types import InteractionType
     from crm_graphql.orders.inputs import OrderFilter, OrderSort
     from crm_graphql.orders.types import OrderType
+    from crm_graphql.pipeline.inputs import DealFilter, DealSort
+    from crm_graphql.pipeline.types import DealType
     from crm_graphql.privacy.types import ConsentType
     from crm_graphql.tags.inputs import TagFilter, TagSort
     from crm_graphql.tags.types import TagType
@@ -49,6 +51,9 @@ Order = Annotated["OrderType", strawberry.lazy("crm_graphql.orders.types")]
 OrderFilterArg = Annotated["OrderFilter", strawberry.lazy("crm_graphql.orders.inputs")]
 OrderSortArg = Annotated["OrderSort", strawberry.lazy("crm_graphql.orders.inputs")]
 Interaction = Annotated["InteractionType", strawberry.lazy("crm_graphql.interactions.types")]
+Deal = Annotated["DealType", strawberry.lazy("crm_graphql.pipeline.types")]
+DealFilterArg = Annotated["DealFilter", strawberry.lazy("crm_graphql.pipeline.inputs")]
+DealSortArg = Annotated["DealSort", strawberry.lazy("crm_graphql.pipeline.inputs")]
 Consent = Annotated["ConsentType", strawberry.lazy("crm_graphql.privacy.types")]
 InteractionFilterArg = Annotated[
     "InteractionFilter", strawberry.lazy("crm_graphql.interactions.inputs")
@@ -246,6 +251,29 @@ class CustomerType(NodeType, Node):
             info,
             self,
             Customer.orders,
+            filter=filter,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+    @strawberry.field(description="Deals with this customer. " + PAGE_ARGS_DOC)
+    async def deals(
+        self,
+        info: GraphInfo,
+        filter: Annotated[DealFilterArg | None, FILTER] = None,
+        order_by: Annotated[list[DealSortArg] | None, ORDER_BY] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Deal]:
+        return await related_connection(
+            info,
+            self,
+            Customer.deals,
             filter=filter,
             order_by=order_by,
             first=first,

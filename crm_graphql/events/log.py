@@ -39,7 +39,8 @@ PARTS: dict[str, tuple[EventEntity, str, str]] = {
     "DealStageChange": (EventEntity.DEAL, "deal_id", "stageHistory"),
 }
 ADDRESS_OWNERS = (("customer_id", EventEntity.CUSTOMER), ("company_id", EventEntity.COMPANY))
-HIDDEN_FIELDS = frozenset({"national_id_index", "rank", "stage_entered_at"})
+HIDDEN_FIELDS = frozenset({"national_id_index"})  # bookkeeping of another field
+RENAMED_FIELDS = {"rank": "position"}  # a deal's place in its column
 
 
 @dataclass
@@ -58,6 +59,7 @@ class _Draft:
 
 def graphql_field(column_key: str) -> str:
     """The GraphQL field a column shows in: `amount_minor` -> `amount`, `stage_id` -> `stage`."""
+    column_key = RENAMED_FIELDS.get(column_key, column_key)
     for suffix in ("_minor", "_enc", "_id"):
         if column_key.endswith(suffix) and column_key != "id":
             column_key = column_key.removesuffix(suffix)

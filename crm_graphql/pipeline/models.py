@@ -62,8 +62,9 @@ class Pipeline(Versioned, SoftDeletable, Base):
     deals: Mapped[list[Deal]] = relationship(back_populates="pipeline", viewonly=True)
 
 
-class Stage(Versioned, Base):
-    """A column of a pipeline's board. Never soft-deleted: removed only when it holds no deals."""
+class Stage(Versioned, SoftDeletable, Base):
+    """A column of a pipeline's board. Removed only when it holds no deals; a removed stage
+    keeps its row (deleted_at, never restored) because deals' stage history still names it."""
 
     __tablename__ = "pipeline_stages"
     __table_args__ = (

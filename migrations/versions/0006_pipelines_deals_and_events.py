@@ -79,6 +79,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('probability >= 0 AND probability <= 100', name=op.f('ck_pipeline_stages_probability_percent')),
     sa.ForeignKeyConstraint(['pipeline_id'], ['pipelines.id'], name=op.f('fk_pipeline_stages_pipeline_id_pipelines')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pipeline_stages'))
