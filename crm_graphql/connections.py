@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from crm_graphql.batched import BATCH_ATTRIBUTE, Batch
+from crm_graphql.context import Context
 from crm_graphql.filters import Sort, compile_filter, ordering, shape_key
 from crm_graphql.ids import decode_id
 from crm_graphql.loaders import foreign_key_attr, link
@@ -83,9 +85,9 @@ async def root_connection(
     return build_connection(node_type, page, order, count)
 
 
-async def related_connection(
-    info: GraphInfo,
-    parent: NodeType,
+async def connections_of(
+    ctx: Context,
+    parents: Sequence[NodeType],
     relation: InstrumentedAttribute[Any],
     *,
     filter: Any = None,
@@ -94,34 +96,87 @@ async def related_connection(
     after: str | None = None,
     last: int | None = None,
     before: str | None = None,
-) -> Connection[Any]:
-    """A to-many relation of one parent, batched with every sibling parent's of the same shape."""
-    ctx = info.context
+) -> list[Connection[Any]]:
+    """A page of a to-many relation for each parent: one statement for all of them (and for
+    every sibling parent of the same request asking with the same arguments)."""
     rel = link(relation)
     node_type = NODE_TYPES[rel.target.__name__]
     order = ordering(rel.target, order_by)
-    args = requested_page(info, order, first=first, after=after, last=last, before=before)
+    args = page_args(
+        order,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        default_size=ctx.settings.default_page_size,
+        max_size=ctx.settings.max_page_size,
+    )
     where = [compile_filter(rel.target, filter, ctx.scope)]
     shape = shape_key(filter)
-    key = parent_key(parent, rel.local_attr)
-    page = await ctx.loaders.page(
+    keys = [parent_key(parent, rel.local_attr) for parent in parents]
+    pages = await ctx.loaders.page(
         relation, ordering=order, args=args, where=where, shape=shape
-    ).load(key)
+    ).load_many(keys)
+    counter = ctx.loaders.count(relation, where=where, shape=shape)
 
-    async def count() -> int:
-        return await ctx.loaders.count(relation, where=where, shape=shape).load(key)
+    def count_of(key: Any) -> Callable[[], Awaitable[int]]:
+        async def count() -> int:
+            return await counter.load(key)
 
-    return build_connection(node_type, page, order, count)
+        return count
+
+    return [
+        build_connection(node_type, page, order, count_of(key))
+        for key, page in zip(keys, pages, strict=True)
+    ]
+
+
+async def lists_of(
+    ctx: Context, parents: Sequence[NodeType], relation: InstrumentedAttribute[Any]
+) -> list[list[Any]]:
+    """Every item of a bounded to-many relation (an order's items) for each parent."""
+    rel = link(relation)
+    node_type = NODE_TYPES[rel.target.__name__]
+    keys = [parent_key(parent, rel.local_attr) for parent in parents]
+    groups = await ctx.loaders.children(relation).load_many(keys)
+    return [[node_type.from_row(row) for row in rows] for rows in groups]
+
+
+async def ones_of(
+    ctx: Context,
+    parents: Sequence[NodeType],
+    relation: InstrumentedAttribute[Any],
+    *,
+    include_deleted: bool = False,
+) -> list[Any]:
+    """A to-one relation (company of a customer, product of an item) for each parent."""
+    target, attr = foreign_key_attr(relation)
+    node_type = NODE_TYPES[target.__name__]
+    keys = [getattr(parent, attr) for parent in parents]
+    wanted = list({key for key in keys if key is not None})
+    rows = await ctx.loaders.by_id(target, include_deleted=include_deleted).load_many(wanted)
+    found = {key: node_type.from_row(row) for key, row in zip(wanted, rows, strict=True) if row}
+    return [None if key is None else found.get(key) for key in keys]
+
+
+async def related_connection(
+    info: GraphInfo,
+    parent: NodeType,
+    relation: InstrumentedAttribute[Any],
+    **arguments: Any,
+) -> Connection[Any]:
+    """A to-many relation of one parent (see connections_of): filter, order_by, first, after,
+    last, before."""
+    (connection,) = await connections_of(info.context, [parent], relation, **arguments)
+    return connection
 
 
 async def related_list(
     info: GraphInfo, parent: NodeType, relation: InstrumentedAttribute[Any]
 ) -> list[Any]:
-    """Every item of a bounded to-many relation (an order's items), batched by parent."""
-    rel = link(relation)
-    node_type = NODE_TYPES[rel.target.__name__]
-    rows = await info.context.loaders.children(relation).load(parent_key(parent, rel.local_attr))
-    return [node_type.from_row(row) for row in rows]
+    """Every item of a bounded to-many relation of one parent (see lists_of)."""
+    (items,) = await lists_of(info.context, [parent], relation)
+    return items
 
 
 async def related_one(
@@ -131,15 +186,53 @@ async def related_one(
     *,
     include_deleted: bool = False,
 ) -> Any:
-    """A to-one relation (company of a customer, product of an item), batched by key.
-    `include_deleted` for references that outlive a soft delete (an order item's product)."""
-    target, attr = foreign_key_attr(relation)
-    node_type = NODE_TYPES[target.__name__]
-    key = getattr(parent, attr)
-    if key is None:
-        return None
-    row = await info.context.loaders.by_id(target, include_deleted=include_deleted).load(key)
-    return None if row is None else node_type.from_row(row)
+    """A to-one relation of one parent (see ones_of). `include_deleted` for references that
+    outlive a soft delete (an order item's product)."""
+    (one,) = await ones_of(info.context, [parent], relation, include_deleted=include_deleted)
+    return one
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def batched(many: Batch) -> Callable[[F], F]:
+    """Gives a resolver its form for many parents at once, which the batched executor
+    (batched.py) calls instead of the resolver once per parent. Both must agree."""
+
+    def decorate(resolver: F) -> F:
+        setattr(resolver, BATCH_ATTRIBUTE, many)
+        return resolver
+
+    return decorate
+
+
+def to_one(
+    relation: InstrumentedAttribute[Any], *, include_deleted: bool = False
+) -> Callable[[F], F]:
+    """For a resolver `return await related_one(info, self, relation, ...)`."""
+
+    async def many(ctx: Context, parents: Sequence[NodeType]) -> list[Any]:
+        return await ones_of(ctx, parents, relation, include_deleted=include_deleted)
+
+    return batched(many)
+
+
+def to_many(relation: InstrumentedAttribute[Any]) -> Callable[[F], F]:
+    """For a resolver passing its page arguments on to `related_connection`."""
+
+    async def many(ctx: Context, parents: Sequence[NodeType], **arguments: Any) -> list[Any]:
+        return await connections_of(ctx, parents, relation, **arguments)
+
+    return batched(many)
+
+
+def to_list(relation: InstrumentedAttribute[Any]) -> Callable[[F], F]:
+    """For a resolver `return await related_list(info, self, relation)`."""
+
+    async def many(ctx: Context, parents: Sequence[NodeType]) -> list[Any]:
+        return await lists_of(ctx, parents, relation)
+
+    return batched(many)
 
 
 async def resolve_node(info: GraphInfo, global_id: str) -> NodeType | None:

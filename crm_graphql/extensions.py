@@ -21,6 +21,7 @@ from strawberry.types.graphql import OperationType
 
 from crm_graphql.auth.permissions import ROOT_FIELDS, Access
 from crm_graphql.auth.service import authenticate
+from crm_graphql.batched import execute_batched
 from crm_graphql.context import Context
 from crm_graphql.db import StatementStats, current_stats
 from crm_graphql.errors import BadRequestError
@@ -38,6 +39,32 @@ class RequestResources(SchemaExtension):
         finally:
             if isinstance(context, Context):
                 await context.reader.close()
+
+
+class BatchedExecution(SchemaExtension):
+    """Runs queries with the batched executor (batched.py) when it can; graphql-core runs the
+    rest, and anything another extension already answered."""
+
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+        execution = self.execution_context
+        context = execution.context
+        if (
+            execution.result is None
+            and execution.operation_type is OperationType.QUERY
+            and isinstance(context, Context)
+        ):
+            operation = selected_operation(execution.graphql_document, execution.operation_name)
+            if operation is not None:
+                data = await execute_batched(
+                    execution.schema,
+                    execution.graphql_document,
+                    operation,
+                    execution.variables,
+                    context,
+                )
+                if data is not None:
+                    execution.result = ExecutionResult(data=data, errors=None)
+        yield
 
 
 class ErrorCodes(SchemaExtension):

@@ -34,9 +34,15 @@ class NodeType:
     def from_row(cls, row: AnyRow) -> Self:
         obj = cls.__new__(cls)
         obj.__dict__.update(row._mapping)
-        obj.pk = row.id
-        obj.id = encode_id(cls.__model__.__name__, row.id)  # type: ignore[attr-defined]
+        obj.pk = obj.__dict__.pop("id")
         return obj
+
+    def __getattr__(self, name: str) -> str:
+        # the global ID, made on first use: most rows of a large result never show theirs
+        if name != "id" or "pk" not in self.__dict__:
+            raise AttributeError(name)
+        value = self.__dict__["id"] = encode_id(self.__model__.__name__, self.pk)
+        return value
 
     @classmethod
     def global_id(cls, pk: int) -> str:
@@ -47,8 +53,7 @@ class NodeType:
         obj = cls.__new__(cls)
         for attr in class_mapper(type(instance)).column_attrs:
             obj.__dict__[attr.key] = getattr(instance, attr.key)
-        obj.pk = obj.__dict__["id"]
-        obj.id = encode_id(cls.__model__.__name__, obj.pk)  # type: ignore[attr-defined]
+        obj.pk = obj.__dict__.pop("id")
         return obj
 
 
@@ -80,8 +85,14 @@ T = TypeVar("T")
 
 @strawberry.type(description="One item of a page and its cursor.")
 class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="Pass as `after` or `before` to page from here.")
     node: T = strawberry.field(description="The item.")
+    row: strawberry.Private[AnyRow]
+    ordering: strawberry.Private[Ordering]
+
+    @strawberry.field(description="Pass as `after` or `before` to page from here.")
+    def cursor(self) -> str:
+        # made on request: a client listing `nodes` never pays for cursors
+        return self.ordering.cursor(self.row)
 
 
 @strawberry.type(description="A page of a list: keyset-paginated with first/after or last/before.")
@@ -105,14 +116,15 @@ def build_connection(
     ordering: Ordering,
     count: Callable[[], Awaitable[int]],
 ) -> Connection[N]:
-    edges = [Edge(cursor=ordering.cursor(row), node=node_type.from_row(row)) for row in page.rows]
+    rows = page.rows
+    edges = [Edge(node=node_type.from_row(row), row=row, ordering=ordering) for row in rows]
     return Connection(
         edges=edges,  # type: ignore[arg-type]
         page_info=PageInfo(
             has_next_page=page.has_next,
             has_previous_page=page.has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=ordering.cursor(rows[0]) if rows else None,
+            end_cursor=ordering.cursor(rows[-1]) if rows else None,
         ),
         count=count,
     )

@@ -22,7 +22,13 @@ from crm_graphql.customers.queries import CustomerQuery
 from crm_graphql.dashboard.api import DashboardQuery, DashboardSubscription
 from crm_graphql.errors import BadRequestError
 from crm_graphql.events.subscriptions import EventSubscription
-from crm_graphql.extensions import Authorization, ErrorCodes, RequestResources, SqlStatistics
+from crm_graphql.extensions import (
+    Authorization,
+    BatchedExecution,
+    ErrorCodes,
+    RequestResources,
+    SqlStatistics,
+)
 from crm_graphql.hardening import (
     ExtensionFactory,
     hardening_extensions,
@@ -135,6 +141,8 @@ def create_schema(*, debug: bool = False, settings: Settings | None = None) -> s
     """The schema; `settings` (default: Settings()) set the limits and the production mode."""
     settings = settings or Settings()
     extensions: list[ExtensionFactory] = [RequestResources, Authorization, ErrorCodes]
+    if settings.batched_execution:
+        extensions.insert(2, BatchedExecution)
     if debug:
         extensions.append(SqlStatistics)
     extensions += hardening_extensions(settings, max_ids=MAX_NODES)

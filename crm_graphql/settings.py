@@ -80,6 +80,7 @@ class Settings:
     max_tokens: int = 5000
     max_query_cost: int = 100_000
     cors_origins: tuple[str, ...] = ()
+    batched_execution: bool = True
     # Subscriptions (see README, "Scaling out").
     event_bus_url: str = "memory://"
     subscription_queue: int = 1000
@@ -136,6 +137,7 @@ class Settings:
             max_tokens=_int(env, "CRM_MAX_TOKENS", 5000),
             max_query_cost=_int(env, "CRM_MAX_QUERY_COST", 100_000),
             cors_origins=_origins(env, "CRM_CORS_ORIGINS"),
+            batched_execution=_bool(env, "CRM_BATCHED_EXECUTION", True),
             event_bus_url=_bus_url(env.get("CRM_EVENT_BUS_URL") or "memory://"),
             subscription_queue=_int(env, "CRM_SUBSCRIPTION_QUEUE", 1000),
             max_subscriptions=_int(env, "CRM_MAX_SUBSCRIPTIONS", 20),

@@ -9,7 +9,7 @@ import strawberry
 import crm_graphql.auth.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.auth.models import AccessToken, TokenKind
 from crm_graphql.auth.permissions import Permission
-from crm_graphql.connections import related_one
+from crm_graphql.connections import related_one, to_one
 from crm_graphql.relay import GraphInfo, Node, NodeType, register
 from crm_graphql.users.types import UserType
 
@@ -32,5 +32,6 @@ class AccessTokenType(NodeType, Node):
         return [Permission(s) for s in self.scopes.split()] if self.scopes else None
 
     @strawberry.field(description="Whose rights it carries.")
+    @to_one(AccessToken.user)
     async def user(self, info: GraphInfo) -> UserType | None:
         return await related_one(info, self, AccessToken.user)  # type: ignore[no-any-return]

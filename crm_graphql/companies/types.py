@@ -10,7 +10,7 @@ import strawberry
 import crm_graphql.companies.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
 from crm_graphql.companies.models import Company, CompanySize
-from crm_graphql.connections import related_connection, related_one
+from crm_graphql.connections import related_connection, related_one, to_many, to_one
 from crm_graphql.customers.inputs import AddressFilter, CustomerFilter, CustomerSort
 from crm_graphql.customers.models import AddressKind
 from crm_graphql.customers.types import PAGE_ARGS_DOC, AddressType, CustomerType
@@ -57,10 +57,12 @@ class CompanyType(NodeType, Node):
     owner_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The user who owns this company.")
+    @to_one(Company.owner)
     async def owner(self, info: GraphInfo) -> User | None:
         return await related_one(info, self, Company.owner)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The people who work here. " + PAGE_ARGS_DOC)
+    @to_many(Company.people)
     async def people(
         self,
         info: GraphInfo,
@@ -110,6 +112,7 @@ class CompanyType(NodeType, Node):
         return page.edges[0].node if page.edges else None
 
     @strawberry.field(description="Tags on this company. " + PAGE_ARGS_DOC)
+    @to_many(Company.tags)
     async def tags(
         self,
         info: GraphInfo,
@@ -133,6 +136,7 @@ class CompanyType(NodeType, Node):
         )
 
     @strawberry.field(description="Orders of the people who work here. " + PAGE_ARGS_DOC)
+    @to_many(Company.orders)
     async def orders(
         self,
         info: GraphInfo,
@@ -156,6 +160,7 @@ class CompanyType(NodeType, Node):
         )
 
     @strawberry.field(description="Deals with this company. " + PAGE_ARGS_DOC)
+    @to_many(Company.deals)
     async def deals(
         self,
         info: GraphInfo,

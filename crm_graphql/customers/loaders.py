@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -9,12 +10,16 @@ from sqlalchemy import select
 from crm_graphql.customers.models import ContactKind, ContactMethod
 
 if TYPE_CHECKING:
-    from crm_graphql.relay import GraphInfo
+    from crm_graphql.context import Context
+    from crm_graphql.relay import NodeType
 
 
-async def primary_contacts(info: GraphInfo, customer_id: int) -> dict[ContactKind, str]:
-    """Primary contact values by kind, for every customer of the request in one statement."""
-    reader = info.context.reader
+async def primary_contacts(
+    ctx: Context, customers: Sequence[NodeType], kind: ContactKind
+) -> list[str | None]:
+    """The primary contact value of `kind` of each customer, for every customer of the request
+    in one statement."""
+    reader = ctx.reader
 
     async def primary_contacts_by_customer(ids: list[int]) -> list[dict[ContactKind, str]]:
         table = ContactMethod.__table__
@@ -28,5 +33,6 @@ async def primary_contacts(info: GraphInfo, customer_id: int) -> dict[ContactKin
             found[row.customer_id][row.kind] = row.value
         return [found[i] for i in ids]
 
-    loader = info.context.loaders.custom("primary_contacts", primary_contacts_by_customer)
-    return await loader.load(customer_id)  # type: ignore[no-any-return]
+    loader = ctx.loaders.custom("primary_contacts", primary_contacts_by_customer)
+    contacts = await loader.load_many([customer.pk for customer in customers])
+    return [found.get(kind) for found in contacts]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -11,7 +12,15 @@ import crm_graphql.customers.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
 from crm_graphql.audit.queries import customer_history
 from crm_graphql.audit.types import AuditRecordType
-from crm_graphql.connections import related_connection, related_list, related_one
+from crm_graphql.connections import (
+    batched,
+    related_connection,
+    related_list,
+    related_one,
+    to_list,
+    to_many,
+    to_one,
+)
 from crm_graphql.customers.inputs import AddressFilter, ContactMethodFilter
 from crm_graphql.customers.loaders import primary_contacts
 from crm_graphql.customers.models import (
@@ -78,6 +87,7 @@ class ContactMethodType(NodeType, Node):
     customer_id: strawberry.Private[int]
 
     @strawberry.field(description="The person it belongs to.")
+    @to_one(ContactMethod.customer)
     async def customer(self, info: GraphInfo) -> CustomerType | None:
         return await related_one(info, self, ContactMethod.customer)  # type: ignore[no-any-return]
 
@@ -99,10 +109,12 @@ class AddressType(NodeType, Node):
     company_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The person it belongs to, if any.")
+    @to_one(Address.customer)
     async def customer(self, info: GraphInfo) -> CustomerType | None:
         return await related_one(info, self, Address.customer)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The company it belongs to, if any.")
+    @to_one(Address.company)
     async def company(self, info: GraphInfo) -> Company | None:
         return await related_one(info, self, Address.company)  # type: ignore[no-any-return]
 
@@ -154,22 +166,26 @@ class CustomerType(NodeType, Node):
         return today.year - self.birthday.year - before_birthday
 
     @strawberry.field(description="The company the person works for.")
+    @to_one(Customer.company)
     async def company(self, info: GraphInfo) -> Company | None:
         return await related_one(info, self, Customer.company)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The user who owns this customer.")
+    @to_one(Customer.owner)
     async def owner(self, info: GraphInfo) -> User | None:
         return await related_one(info, self, Customer.owner)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The primary email address, if any.")
+    @batched(partial(primary_contacts, kind=ContactKind.EMAIL))
     async def primary_email(self, info: GraphInfo) -> str | None:
-        contacts = await primary_contacts(info, self.pk)
-        return contacts.get(ContactKind.EMAIL)
+        (email,) = await primary_contacts(info.context, [self], ContactKind.EMAIL)
+        return email
 
     @strawberry.field(description="The primary phone number (E.164), if any.")
+    @batched(partial(primary_contacts, kind=ContactKind.PHONE))
     async def primary_phone(self, info: GraphInfo) -> str | None:
-        contacts = await primary_contacts(info, self.pk)
-        return contacts.get(ContactKind.PHONE)
+        (phone,) = await primary_contacts(info.context, [self], ContactKind.PHONE)
+        return phone
 
     @strawberry.field(description="Phones, emails and social handles. " + PAGE_ARGS_DOC)
     async def contact_methods(
@@ -214,6 +230,7 @@ class CustomerType(NodeType, Node):
         )
 
     @strawberry.field(description="Tags on this customer. " + PAGE_ARGS_DOC)
+    @to_many(Customer.tags)
     async def tags(
         self,
         info: GraphInfo,
@@ -237,6 +254,7 @@ class CustomerType(NodeType, Node):
         )
 
     @strawberry.field(description="Orders placed by this customer. " + PAGE_ARGS_DOC)
+    @to_many(Customer.orders)
     async def orders(
         self,
         info: GraphInfo,
@@ -260,6 +278,7 @@ class CustomerType(NodeType, Node):
         )
 
     @strawberry.field(description="Deals with this customer. " + PAGE_ARGS_DOC)
+    @to_many(Customer.deals)
     async def deals(
         self,
         info: GraphInfo,
@@ -283,10 +302,12 @@ class CustomerType(NodeType, Node):
         )
 
     @strawberry.field(description="Consents given and withdrawn, oldest first.")
+    @to_list(Customer.consents)
     async def consents(self, info: GraphInfo) -> list[Consent]:
         return await related_list(info, self, Customer.consents)
 
     @strawberry.field(description="Calls, emails, chats, meetings and notes. " + PAGE_ARGS_DOC)
+    @to_many(Customer.interactions)
     async def interactions(
         self,
         info: GraphInfo,

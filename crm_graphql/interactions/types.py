@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 import crm_graphql.interactions.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.connections import related_one
+from crm_graphql.connections import related_one, to_one
 from crm_graphql.customers.types import CustomerType
 from crm_graphql.interactions.models import Interaction, InteractionDirection, InteractionKind
 from crm_graphql.relay import GraphInfo, Node, NodeType, register
@@ -35,9 +35,11 @@ class InteractionType(NodeType, Node):
     user_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The customer it was with.")
+    @to_one(Interaction.customer)
     async def customer(self, info: GraphInfo) -> CustomerType | None:
         return await related_one(info, self, Interaction.customer)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The user who had it.")
+    @to_one(Interaction.user)
     async def user(self, info: GraphInfo) -> UserType | None:
         return await related_one(info, self, Interaction.user)  # type: ignore[no-any-return]

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 import crm_graphql.orders.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.connections import related_list, related_one
+from crm_graphql.connections import related_list, related_one, to_list, to_one
 from crm_graphql.customers.types import CustomerType
 from crm_graphql.orders.models import Order, OrderItem, OrderStatus, Payment, PaymentMethod
 from crm_graphql.products.types import ProductType
@@ -33,10 +33,12 @@ class OrderItemType(NodeType, Node):
         return Money.of(self.quantity * self.unit_price_minor, self.currency)
 
     @strawberry.field(description="The product (also when it was deleted since).")
+    @to_one(OrderItem.product, include_deleted=True)
     async def product(self, info: GraphInfo) -> ProductType:
         return await related_one(info, self, OrderItem.product, include_deleted=True)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The order this line belongs to.")
+    @to_one(OrderItem.order)
     async def order(self, info: GraphInfo) -> OrderType | None:
         return await related_one(info, self, OrderItem.order)  # type: ignore[no-any-return]
 
@@ -57,6 +59,7 @@ class PaymentType(NodeType, Node):
         return Money.of(self.amount_minor, self.currency)
 
     @strawberry.field(description="The order paid for.")
+    @to_one(Payment.order)
     async def order(self, info: GraphInfo) -> OrderType | None:
         return await related_one(info, self, Payment.order)  # type: ignore[no-any-return]
 
@@ -95,13 +98,16 @@ class OrderType(NodeType, Node):
         return Money.of(self.total_minor - self.paid_minor, self.currency)
 
     @strawberry.field(description="The customer who placed it.")
+    @to_one(Order.customer)
     async def customer(self, info: GraphInfo) -> CustomerType | None:
         return await related_one(info, self, Order.customer)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The lines of the order (at most 500).")
+    @to_list(Order.items)
     async def items(self, info: GraphInfo) -> list[OrderItemType]:
         return await related_list(info, self, Order.items)
 
     @strawberry.field(description="Payments received, oldest first.")
+    @to_list(Order.payments)
     async def payments(self, info: GraphInfo) -> list[PaymentType]:
         return await related_list(info, self, Order.payments)

@@ -10,7 +10,14 @@ import strawberry
 import crm_graphql.pipeline.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
 from crm_graphql.companies.types import CompanyType
-from crm_graphql.connections import related_connection, related_list, related_one
+from crm_graphql.connections import (
+    related_connection,
+    related_list,
+    related_one,
+    to_list,
+    to_many,
+    to_one,
+)
 from crm_graphql.customers.types import PAGE_ARGS_DOC, CustomerType
 from crm_graphql.pipeline.inputs import DealFilter, DealOrderField, DealSort
 from crm_graphql.pipeline.loaders import rule_users
@@ -54,6 +61,7 @@ class PipelineType(NodeType, Node):
         return sorted(stages, key=lambda s: (s.position, s.pk))
 
     @strawberry.field(description="Deals in this pipeline. " + PAGE_ARGS_DOC)
+    @to_many(Pipeline.deals)
     async def deals(
         self,
         info: GraphInfo,
@@ -99,6 +107,7 @@ class StageType(NodeType, Node):
     pipeline_id: strawberry.Private[int]
 
     @strawberry.field(description="The pipeline it belongs to.")
+    @to_one(Stage.pipeline, include_deleted=True)
     async def pipeline(self, info: GraphInfo) -> PipelineType:
         return await related_one(info, self, Stage.pipeline, include_deleted=True)  # type: ignore[no-any-return]
 
@@ -159,26 +168,32 @@ class DealType(NodeType, Node):
         return Money.of(self.amount_minor, self.currency)
 
     @strawberry.field(description="The pipeline it is in.")
+    @to_one(Deal.pipeline, include_deleted=True)
     async def pipeline(self, info: GraphInfo) -> PipelineType:
         return await related_one(info, self, Deal.pipeline, include_deleted=True)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The stage it is in.")
+    @to_one(Deal.stage)
     async def stage(self, info: GraphInfo) -> StageType:
         return await related_one(info, self, Deal.stage)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The user who owns it.")
+    @to_one(Deal.owner)
     async def owner(self, info: GraphInfo) -> UserType | None:
         return await related_one(info, self, Deal.owner)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The customer it is with, if any (and visible to you).")
+    @to_one(Deal.customer)
     async def customer(self, info: GraphInfo) -> CustomerType | None:
         return await related_one(info, self, Deal.customer)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The company it is with, if any (and visible to you).")
+    @to_one(Deal.company)
     async def company(self, info: GraphInfo) -> CompanyType | None:
         return await related_one(info, self, Deal.company)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Every stage it has been in, oldest first (creation first).")
+    @to_list(Deal.stage_changes)
     async def stage_history(self, info: GraphInfo) -> list[DealStageChangeType]:
         return await related_list(info, self, Deal.stage_changes)
 
@@ -193,20 +208,24 @@ class DealStageChangeType(NodeType, Node):
     user_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The deal that moved.")
+    @to_one(DealStageChange.deal)
     async def deal(self, info: GraphInfo) -> DealType | None:
         return await related_one(info, self, DealStageChange.deal)  # type: ignore[no-any-return]
 
     @strawberry.field(
         description="The stage it left (null when the deal was created); also a removed one."
     )
+    @to_one(DealStageChange.from_stage, include_deleted=True)
     async def from_stage(self, info: GraphInfo) -> StageType | None:
         return await related_one(info, self, DealStageChange.from_stage, include_deleted=True)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The stage it entered; also a removed one.")
+    @to_one(DealStageChange.to_stage, include_deleted=True)
     async def to_stage(self, info: GraphInfo) -> StageType:
         return await related_one(info, self, DealStageChange.to_stage, include_deleted=True)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Who moved it (null for system changes).")
+    @to_one(DealStageChange.user)
     async def user(self, info: GraphInfo) -> UserType | None:
         return await related_one(info, self, DealStageChange.user)  # type: ignore[no-any-return]
 

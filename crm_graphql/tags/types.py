@@ -10,7 +10,7 @@ import strawberry
 from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
 from crm_graphql.companies.inputs import CompanyFilter, CompanySort
 from crm_graphql.companies.types import CompanyType
-from crm_graphql.connections import related_connection
+from crm_graphql.connections import related_connection, to_many
 from crm_graphql.customers.inputs import CustomerFilter, CustomerSort
 from crm_graphql.customers.types import PAGE_ARGS_DOC, CustomerType
 from crm_graphql.relay import Connection, GraphInfo, Node, NodeType, register
@@ -30,6 +30,7 @@ class TagType(NodeType, Node):
     deleted_at: datetime | None = strawberry.field(description="When it was deleted, if so.")
 
     @strawberry.field(description="Customers with this tag. " + PAGE_ARGS_DOC)
+    @to_many(Tag.customers)
     async def customers(
         self,
         info: GraphInfo,
@@ -53,6 +54,7 @@ class TagType(NodeType, Node):
         )
 
     @strawberry.field(description="Companies with this tag. " + PAGE_ARGS_DOC)
+    @to_many(Tag.companies)
     async def companies(
         self,
         info: GraphInfo,

@@ -1,0 +1,147 @@
+"""The batched executor (crm_graphql/batched.py) answers exactly as graphql-core does: the
+same queries through two apps on one database, one with it and one without, compared."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+
+from crm_graphql.app import create_app
+from crm_graphql.settings import Settings
+from crm_graphql.users.models import UserRole
+from tests.factories import customer, order, product, tag, unique
+from tests.graphql_client import GraphQLClient, SignIn
+
+DASHBOARD = """
+query Dashboard($first: Int!) {
+  customers(first: $first, orderBy: [{field: NAME}]) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges {
+      cursor
+      node {
+        id __typename name age lifecycleStage primaryEmail primaryPhone birthday createdAt
+        company { id name }
+        tags { totalCount nodes { name color } }
+        orders(first: 2, orderBy: [{field: CREATED_AT, direction: DESC}]) {
+          totalCount
+          nodes { number status total { amount currency } items { quantity product { name } } }
+        }
+      }
+    }
+  }
+}
+"""
+QUERIES: list[tuple[str, str, dict[str, Any]]] = [
+    ("dashboard", DASHBOARD, {"first": 5}),
+    (
+        "aliases, fragments and directives",
+        """
+        query($skip: Boolean!) {
+          first: customers(first: 2) { nodes { ...Who } }
+          again: customers(first: 1, orderBy: [{field: NAME, direction: DESC}]) {
+            nodes { ... on Customer { name } label: name @skip(if: $skip) }
+          }
+        }
+        fragment Who on Customer { name company { name } hidden: name @include(if: $skip) }
+        """,
+        {"skip": True},
+    ),
+    (
+        "node interface",
+        """query($ids: [ID!]!) { nodes(ids: $ids) { id __typename ... on Customer { name } } }""",
+        {"ids": []},
+    ),
+    (
+        "filters through relations",
+        """{ customers(first: 3, filter: {orders: {some: {status: {eq: DRAFT}}}}) {
+              totalCount nodes { name orders(first: 1) { nodes { status } } } } }""",
+        {},
+    ),
+    (
+        "a refused page size",
+        "{ customers(first: 100000) { nodes { name } } }",
+        {},
+    ),
+    (
+        "a malformed cursor",
+        '{ customers(first: 1, after: "nope") { nodes { name } } }',
+        {},
+    ),
+    (
+        "pipelines",
+        """{ pipelines(first: 3) { nodes { name currency stages { name probability kind }
+              deals(first: 2) { nodes { title amount { amount } stage { name } } } } } }""",
+        {},
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+async def unbatched(settings: Settings, sign_in: SignIn) -> AsyncIterator[GraphQLClient]:
+    """A second app on the same database that runs every query through graphql-core."""
+    app = create_app(replace(settings, batched_execution=False))
+    token = await sign_in.token_for("admin@tests.example", UserRole.ADMIN)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://testserver",
+            headers={"authorization": f"Bearer {token}"},
+        ) as http,
+    ):
+        yield GraphQLClient(http)
+
+
+@pytest.fixture(scope="module")
+async def data(gql: GraphQLClient) -> None:
+    """Customers with companies, tags, contacts and orders (added to what other tests left)."""
+    label = await tag(gql, name=unique("batched"))
+    item = await product(gql)
+    for n in range(3):
+        person = await customer(
+            gql,
+            name=unique(f"Batched {n}"),
+            tagIds=[label["id"]],
+            contactMethods=[{"kind": "EMAIL", "value": f"b{n}@example.com", "isPrimary": True}],
+        )
+        await order(gql, person["id"], [{"productId": item["id"], "quantity": n + 1}])
+
+
+@pytest.mark.parametrize(("name", "query", "variables"), QUERIES, ids=[q[0] for q in QUERIES])
+async def test_answers_equal_graphql_cores(
+    gql: GraphQLClient,
+    unbatched: GraphQLClient,
+    data: None,
+    name: str,
+    query: str,
+    variables: dict[str, Any],
+) -> None:
+    if name == "node interface":
+        page = await gql.query("{ customers(first: 3) { nodes { id } } }")
+        variables = {"ids": [n["id"] for n in page["customers"]["nodes"]] + ["bm90LWFuLWlk"]}
+    batched = await gql.raw(query, variables)
+    plain = await unbatched.raw(query, variables)
+    body = batched.json()
+    body.get("extensions", {}).pop("sql", None)
+    expected = plain.json()
+    expected.get("extensions", {}).pop("sql", None)
+    assert (batched.status_code, body) == (plain.status_code, expected)
+
+
+async def test_the_dashboard_is_batched_with_the_same_statements(
+    gql: GraphQLClient,
+    unbatched: GraphQLClient,
+    data: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="crm_graphql.batched"):
+        batched = (await gql.raw(DASHBOARD, {"first": 20})).json()
+    assert [r.message for r in caplog.records] == []  # neither declined nor failed
+    plain = (await unbatched.raw(DASHBOARD, {"first": 20})).json()
+    assert batched["extensions"]["sql"]["statements"] == plain["extensions"]["sql"]["statements"]
