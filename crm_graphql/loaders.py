@@ -9,7 +9,7 @@ orders(first: 5) }` costs the same two statements as `customers(first: 10) { ...
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -74,6 +74,34 @@ def foreign_key_attr(relation: InstrumentedAttribute[Any]) -> tuple[type[Base], 
     return prop.mapper.class_, prop.parent.get_property_by_column(local).key
 
 
+class BatchLoader(DataLoader[Any, Any]):
+    """A DataLoader whose `load_many` of several keys sends those it lacks as one batch at
+    once, without a future and a task per key: the batched executor loads thousands of keys
+    in one call. Single keys still wait for the tick's batch, shared with their siblings."""
+
+    async def load_many(self, keys: Iterable[Any]) -> list[Any]:  # type: ignore[override]
+        keys = list(keys)
+        if len(keys) <= 1:
+            return await super().load_many(keys)
+        cache = self.cache_map
+        missing = [key for key in dict.fromkeys(keys) if cache.get(key) is None]
+        if missing:
+            values = await self.load_fn(missing)
+            loop = self.loop
+            for key, value in zip(missing, values, strict=True):
+                if isinstance(value, BaseException):
+                    raise value
+                loaded = loop.create_future()
+                loaded.set_result(value)
+                cache.set(key, loaded)
+        results = []
+        for key in keys:
+            cached = cache.get(key)
+            assert cached is not None
+            results.append(cached.result() if cached.done() else await cached)
+        return results
+
+
 class Loaders:
     """The request's loaders, created on first use and keyed by what they load."""
 
@@ -89,7 +117,7 @@ class Loaders:
     def _get(self, key: Hashable, load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
         loader = self._loaders.get(key)
         if loader is None:
-            loader = self._loaders[key] = DataLoader(load_fn=load)
+            loader = self._loaders[key] = BatchLoader(load_fn=load)
         return loader
 
     def by_id(
