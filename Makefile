@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types pytest schema bench clean
+.PHONY: run test lint types pytest schema bench bench-live clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,3 +35,6 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+bench-live: $(STAMP)
+	$(BIN)/python bench/run.py --only W6

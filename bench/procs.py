@@ -69,10 +69,11 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def server(
+def server_process(
     args: Sequence[str], env: Mapping[str, str], ready_path: str, port: int, log: Path
-) -> Iterator[str]:
-    """Runs a server in its own process group until the block ends; yields its base URL."""
+) -> Iterator[tuple[str, int]]:
+    """Runs a server in its own process group until the block ends; yields its base URL and
+    its process id."""
     base = f"http://{HOST}:{port}"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -85,6 +86,21 @@ def server(
         )
         try:
             _wait_ready(proc, base + ready_path)
-            yield base
+            yield base, proc.pid
         finally:
             _stop(proc)
+
+
+@contextmanager
+def server(
+    args: Sequence[str], env: Mapping[str, str], ready_path: str, port: int, log: Path
+) -> Iterator[str]:
+    """As `server_process`, yielding only the base URL."""
+    with server_process(args, env, ready_path, port, log) as (base, _pid):
+        yield base
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -1,11 +1,15 @@
-"""`make bench`: a fresh seeded PostgreSQL database, the API and the raw floor under HTTP load.
+"""`make bench`: a fresh seeded PostgreSQL database, the API and the raw floor under HTTP load
+(W1-W4), then subscription latency across two server processes on each event bus (W6).
 
-Prints a markdown table and writes it to bench/results/latest.md (raw figures to latest.json).
-Sizes can be lowered for a quick try: BENCH_CUSTOMERS, BENCH_SECONDS, BENCH_LATENCY_REQUESTS.
+Prints a markdown report and writes it to bench/results/latest.md (raw figures to latest.json).
+`--only W1-W4` or `--only W6` runs one part (on fresh data too) and only prints its report
+(raw figures to bench/results/only-<part>.json). Sizes can be lowered for a quick try:
+BENCH_CUSTOMERS, BENCH_SECONDS, BENCH_LATENCY_REQUESTS, BENCH_SUBSCRIBERS, BENCH_MOVES.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import sys
@@ -18,6 +22,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 import httpx
+import live
 import orjson
 import report
 import workloads as wl
@@ -29,7 +34,9 @@ from load import (
     percentile,
     throughput,
 )
-from procs import BIN, ROOT, crm, free_port, run_checked, server
+from procs import BIN, ROOT, cpu_seconds, crm, free_port, run_checked, server, server_process
+
+from crm_graphql.seed import DEMO_PASSWORD
 
 PG = "postgresql://postgres@127.0.0.1:5432"
 ADMIN_DSN = f"{PG}/test"
@@ -43,9 +50,18 @@ LATENCY_REQUESTS = int(os.environ.get("BENCH_LATENCY_REQUESTS", "60"))
 REPEATS = 3
 WARMUP_SECONDS = 2.0
 ID_SEED = 20260101
-ADMIN = ("admin@example.com", "crm-demo-password")
+ADMIN = ("admin@example.com", DEMO_PASSWORD)
 W2_PAGE_SIZES = (10, 100, 500)
 JSON = {"content-type": "application/json"}
+PARTS = ("W1-W4", "W6")
+W6_BUSES = (
+    ("Redis", os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")),
+    ("PostgreSQL", BENCH_DSN),
+)
+W6_SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "1000"))
+W6_MOVES = int(os.environ.get("BENCH_MOVES", "50"))
+W6_WARMUP_MOVES = 5
+W6_INTERVAL_SECONDS = 0.1
 T = TypeVar("T")
 
 
@@ -58,6 +74,7 @@ class Results:
     statements: dict[int, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    live: list[dict[str, Any]] = field(default_factory=list)  # W6, one row per scenario
 
 
 def log(message: str) -> None:
@@ -258,26 +275,112 @@ def bench_raw(
         record_rps(results, "raw_w3", w3, wl.lookup(ids), 32)
 
 
-def main() -> int:
+# --- W6: subscriptions across two server processes ------------------------------------------
+
+
+def live_server(env: dict[str, str], bus_url: str, name: str) -> Any:
+    """One `crm-graphql serve` process (one worker) on `bus_url`; only the bus delivers."""
+    port = free_port()
+    args = crm("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1")
+    bus = {"CRM_EVENT_BUS_URL": bus_url, "CRM_EVENT_POLL_SECONDS": "3600"}
+    return server_process(args, {**env, **bus}, "/healthz", port, log_path(name))
+
+
+def placement(subscribers: int) -> list[str]:
+    """One subscriber on A; more alternate between A and B (half each)."""
+    return ["A"] if subscribers == 1 else ["AB"[n % 2] for n in range(subscribers)]
+
+
+def record_live(
+    results: Results,
+    bus: str,
+    subscribers: int,
+    urls: dict[str, str],
+    writer_base: str,
+    token: str,
+    cpu: live.CpuReader,
+) -> None:
+    result = asyncio.run(
+        live.measure(
+            urls=urls,
+            writer_base=writer_base,
+            token=token,
+            dsn=BENCH_DSN,
+            placement=placement(subscribers),
+            moves=W6_MOVES,
+            warmup=W6_WARMUP_MOVES,
+            interval=W6_INTERVAL_SECONDS,
+            cpu=cpu,
+            log=log,
+        )
+    )
+    row = {"bus": bus, **result.summary()}
+    results.live.append(row)
+    log(
+        f"W6 {bus}, {subscribers} subscribers: p50 {row['p50_ms'] or 0:.1f} ms, "
+        f"p99 {row['p99_ms'] or 0:.1f} ms, {row['events']} events, {row['incomplete']} "
+        f"subscribers incomplete, {result.seconds:.0f} s"
+    )
+    if row["incomplete"] or row["problems"]:
+        log(f"W6 DELIVERY FAILED on {bus} with {subscribers} subscribers: {row['problems']}")
+
+
+def bench_live(env: dict[str, str], results: Results) -> None:
+    """W6 on each bus: worker A and worker B, subscribers on them, moves through B."""
+    limit = live.raise_open_files(W6_SUBSCRIBERS)
+    log(f"W6: open-file limit {limit}")
+    for bus, url in W6_BUSES:
+        slug = bus.lower()
+        with (
+            live_server(env, url, f"w6-{slug}-a") as (a_base, a_pid),
+            live_server(env, url, f"w6-{slug}-b") as (b_base, b_pid),
+        ):
+            token = login(f"{b_base}/graphql")
+            urls = {"A": f"ws{a_base[4:]}/graphql", "B": f"ws{b_base[4:]}/graphql"}
+
+            def cpu(a: int = a_pid, b: int = b_pid) -> dict[str, float]:
+                return {"A": cpu_seconds(a), "B": cpu_seconds(b)}
+
+            for subscribers in dict.fromkeys((1, W6_SUBSCRIBERS)):
+                record_live(results, bus, subscribers, urls, b_base, token, cpu)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--only", choices=PARTS, help="run one part of the benchmark")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    parts = (args.only,) if args.only else PARTS
     started = time.perf_counter()
     results = Results()
     env = base_env()
     prepare_data(env, results)
-    ids = wl.random_ids(CUSTOMERS, ID_SEED)
-    samples = bench_api(env, ids, results)
-    count_statements(env, results)
-    bench_raw(env, ids, results, samples)
+    if "W1-W4" in parts:
+        ids = wl.random_ids(CUSTOMERS, ID_SEED)
+        samples = bench_api(env, ids, results)
+        count_statements(env, results)
+        bench_raw(env, ids, results, samples)
+    if "W6" in parts:
+        bench_live(env, results)
     results.timings["total_s"] = time.perf_counter() - started
     machine = report.machine(BENCH_DSN)
     settings = {"customers": CUSTOMERS, "seconds": SECONDS, "repeats": REPEATS,
-                "latency_requests": LATENCY_REQUESTS}  # fmt: skip
+                "latency_requests": LATENCY_REQUESTS, "subscribers": W6_SUBSCRIBERS,
+                "moves": W6_MOVES, "warmup_moves": W6_WARMUP_MOVES,
+                "interval_ms": W6_INTERVAL_SECONDS * 1000}  # fmt: skip
     text = report.markdown(results.__dict__, machine, settings)
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.md").write_text(text, encoding="utf-8")
-    raw = {"machine": machine, "settings": settings, **results.__dict__}
-    (RESULTS / "latest.json").write_bytes(orjson.dumps(raw, option=orjson.OPT_NON_STR_KEYS))
-    return 0
+    raw = {"machine": machine, "settings": settings, "parts": parts, **results.__dict__}
+    name = "latest" if parts == PARTS else f"only-{args.only}"
+    if parts == PARTS:
+        (RESULTS / "latest.md").write_text(text, encoding="utf-8")
+    (RESULTS / f"{name}.json").write_bytes(orjson.dumps(raw, option=orjson.OPT_NON_STR_KEYS))
+    delivered = all(not row["incomplete"] and not row["problems"] for row in results.live)
+    return 0 if delivered else 1
 
 
 if __name__ == "__main__":

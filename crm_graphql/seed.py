@@ -1,8 +1,10 @@
 """Deterministic, realistic demo data for an empty, migrated database.
 
 `seed(engine, customers=N, seed=S)` writes users, companies, customers (with contact methods,
-addresses and tags), products, orders (with items and payments) and interactions. Every value
-comes from `random.Random(S)` and a fixed base time, so equal arguments give identical rows.
+addresses and tags), products, orders (with items and payments), interactions, and deals on the
+default pipeline (one per 5 customers, with their stage history). Every value comes from
+`random.Random(S)` and a fixed base time, so equal arguments give identical rows. Deals draw
+from a stream of their own, so adding them left every other row as it was.
 Rows go in through Core bulk inserts with ids assigned here, all inside one transaction.
 """
 
@@ -35,6 +37,7 @@ from crm_graphql.models import (
     LifecycleStage,
     OrderStatus,
     PaymentMethod,
+    StageKind,
     UserRole,
 )
 from crm_graphql.money import exponent
@@ -50,6 +53,8 @@ ORDERS_PER_CUSTOMER: Final = 10
 ITEMS_PER_ORDER: Final = 3
 INTERACTIONS_PER_CUSTOMER: Final = 5
 PRODUCT_COUNT: Final = 200
+CUSTOMERS_PER_DEAL: Final = 5
+DEAL_RANK_STEP: Final = 1024.0  # as the pipeline service spaces a column's ranks
 _DAY: Final = 86_400
 _YEAR: Final = 365 * _DAY
 
@@ -68,6 +73,8 @@ _TABLE_ORDER: Final = (
     "order_items",
     "payments",
     "interactions",
+    "deals",
+    "deal_stage_changes",
 )
 _ID_TABLES: Final = tuple(t for t in _TABLE_ORDER if t not in {"company_tags", "customer_tags"})
 
@@ -89,6 +96,8 @@ class SeedReport:
     order_items: int
     payments: int
     interactions: int
+    deals: int
+    deal_stage_changes: int
 
 
 DEMO_USERS: tuple[tuple[str, str, UserRole], ...] = (
@@ -535,6 +544,14 @@ _TEXTS_WITHOUT_ORDER: Final = {
     kind: tuple(t for t in texts if "{order}" not in t[1] + t[2])
     for kind, texts in _INTERACTION_TEXTS.items()
 }
+# Open deals sit in the earlier stages more often; a churned customer's deal was lost.
+_PICK_DEAL_OUTCOME: Final = _Pick(((StageKind.OPEN, 63), (StageKind.WON, 22), (StageKind.LOST, 15)))
+_DEAL_QUANTITIES: Final = (5, 10, 20, 50, 100, 250)
+_DEAL_SOURCES: Final = ("Inbound", "Referral", "Outbound", "Event", "Partner", None)
+_LOST_REASONS: Final = _phrases(
+    "Chose a competitor|No budget this year|Price too high|Went quiet after the proposal|"
+    "Project cancelled|Stayed with their current supplier|Timing: revisit next year"
+)
 _MAIL_DOMAINS: Final = _names("mail.example inbox.example post.example")
 _SOCIAL_NETWORKS: Final = _names("LinkedIn X Mastodon Instagram")
 _SECOND_ADDRESS: Final = (AddressKind.SHIPPING, AddressKind.BILLING, AddressKind.WORK)
@@ -663,8 +680,20 @@ class _PhoneBook:
 @dataclass(slots=True)
 class _Company:
     id: int
+    name: str
     country: _Country
     domain: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Board:
+    """The default pipeline that seeded deals go on: its stage ids by kind, in board order."""
+
+    pipeline_id: int
+    currency: str
+    open_stages: tuple[int, ...]
+    won_stage: int
+    lost_stage: int
 
 
 @dataclass(slots=True)
@@ -693,8 +722,13 @@ class _Timeline:
 class _Generator:
     """Builds the rows in a fixed order from one random stream; `take()` hands them over."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(
+        self, rng: random.Random, deal_rng: random.Random, board: _Board | None = None
+    ) -> None:
         self.rng = rng
+        self.deal_rng = deal_rng
+        self.board = board
+        self._column_sizes: dict[int, int] = {}
         self.ids = _Ids()
         self.phones = _PhoneBook(rng)
         self.rows: dict[str, list[Row]] = {name: [] for name in _TABLE_ORDER}
@@ -862,11 +896,12 @@ class _Generator:
             representative = self._person(country.culture, _PICK_GENDER(rng)).name
             owners = _USER_IDS[UserRole.SALES if rng.random() < 0.85 else UserRole.MANAGER]
             owner = rng.choice(owners)
+            name = f"{base} {rng.choice(country.legal_forms)}"
             self._add(
                 "companies",
                 {
                     "id": company_id,
-                    "name": f"{base} {rng.choice(country.legal_forms)}",
+                    "name": name,
                     "industry": industry,
                     "size": _PICK_SIZE(rng),
                     "website": f"https://www.{slug}.example",
@@ -881,11 +916,11 @@ class _Generator:
             address["company_id"] = company_id
             self._add("addresses", address)
             self._tag_links("company_tags", "company_id", company_id, rng.randint(0, 3), created)
-            self.companies.append(_Company(company_id, country, f"{slug}.example"))
+            self.companies.append(_Company(company_id, name, country, f"{slug}.example"))
 
     # customers
 
-    def customer(self) -> None:
+    def customer(self, *, with_deal: bool = False) -> None:
         rng = self.rng
         company = rng.choice(self.companies) if rng.random() < 0.9 else None
         country = company.country if company and rng.random() < 0.85 else _PICK_COUNTRY(rng)
@@ -898,22 +933,20 @@ class _Generator:
         birthday = None
         if rng.random() < 0.85:
             birthday = date.fromordinal(rng.randint(_BIRTH_FIRST, _BIRTH_LAST))
-        self._add(
-            "customers",
-            {
-                "id": customer_id,
-                "name": person.name,
-                "gender": gender,
-                "birthday": birthday,
-                "occupation": rng.choice(_OCCUPATIONS) if rng.random() < 0.9 else None,
-                "lifecycle_stage": stage,
-                "source": _PICK_SOURCE(rng),
-                "owner_id": owner,
-                "company_id": company.id if company else None,
-                "deleted_at": None,
-                **self._stamps(created, _later(rng, created, 365 * _DAY)),
-            },
-        )
+        row: Row = {
+            "id": customer_id,
+            "name": person.name,
+            "gender": gender,
+            "birthday": birthday,
+            "occupation": rng.choice(_OCCUPATIONS) if rng.random() < 0.9 else None,
+            "lifecycle_stage": stage,
+            "source": _PICK_SOURCE(rng),
+            "owner_id": owner,
+            "company_id": company.id if company else None,
+            "deleted_at": None,
+            **self._stamps(created, _later(rng, created, 365 * _DAY)),
+        }
+        self._add("customers", row)
         city = rng.choice(country.cities)
         self._contacts(customer_id, person, country, company, created)
         self._customer_addresses(customer_id, country, city, company is not None, created)
@@ -929,6 +962,8 @@ class _Generator:
             country.currency if local else "USD",
         )
         self._interactions(timeline, self._orders(timeline))
+        if with_deal:
+            self._deal(row, company, timeline)
 
     def _customer_owner(self) -> int | None:
         roll = self.rng.random()
@@ -1090,6 +1125,107 @@ class _Generator:
         )
         return paid_at
 
+    # deals
+
+    def _deal(self, customer: Row, company: _Company | None, who: _Timeline) -> None:
+        """One deal of the customer on the default board, with the stage history that led it
+        there, and the customer's lifecycle moved as the pipeline service would move it."""
+        board = self.board
+        if board is None:
+            raise SeedError("deals need a default pipeline with OPEN, WON and LOST stages")
+        rng = self.deal_rng
+        kind = StageKind.LOST if who.stage is LifecycleStage.CHURNED else _PICK_DEAL_OUTCOME(rng)
+        opened = board.open_stages
+        if kind is StageKind.OPEN:
+            # earlier columns hold more deals: weights 6, 5, 4, 3 for the default four
+            reached = _Pick((i, len(opened) + 2 - i) for i in range(len(opened)))(rng)
+            path = [*opened[: reached + 1]]
+        elif kind is StageKind.WON:
+            reached = len(opened) - (2 if rng.random() < 0.2 and len(opened) > 1 else 1)
+            path = [*opened[: reached + 1], board.won_stage]
+        else:
+            reached = rng.randrange(len(opened))
+            path = [*opened[: reached + 1], board.lost_stage]
+        recent = 180 * _DAY if kind is StageKind.OPEN else 2 * _YEAR
+        created = _between(rng, max(who.created_at, _at(recent)), _at(len(path) * 7 * _DAY))
+        owner = who.owner_id if who.owner_id in _USER_IDS[UserRole.SALES] else None
+        if owner is None and rng.random() < 0.5:
+            owner = rng.choice(_USER_IDS[UserRole.SALES])
+        deal_id = self.ids.next("deals")
+        moment = created
+        for step, stage_id in enumerate(path):
+            if step:
+                moment = _later(rng, moment, 30 * _DAY)
+            self._add(
+                "deal_stage_changes",
+                {
+                    "id": self.ids.next("deal_stage_changes"),
+                    "deal_id": deal_id,
+                    "from_stage_id": path[step - 1] if step else None,
+                    "to_stage_id": stage_id,
+                    "changed_at": moment,
+                    "user_id": owner,
+                },
+            )
+        if kind is StageKind.OPEN:
+            days_left = rng.randint(7, 180 - 30 * min(reached, 3))
+            expected = (BASE_TIME + timedelta(days=days_left)).date()
+        else:
+            expected = (created + timedelta(days=rng.randint(30, 120))).date()
+        product = rng.randrange(PRODUCT_COUNT)
+        quantity = rng.choice(_DEAL_QUANTITIES)
+        unit = 10 ** exponent(board.currency)
+        price = self.prices[board.currency][product]
+        amount = quantity * price * rng.randint(80, 100) // 100 // unit * unit
+        stage_id = path[-1]
+        rank = self._column_sizes.get(stage_id, 0) + 1
+        self._column_sizes[stage_id] = rank
+        self._add(
+            "deals",
+            {
+                "id": deal_id,
+                "title": f"{company.name if company else customer['name']}: "
+                f"{quantity} x {self.product_names[product]}",
+                "amount_minor": amount,
+                "currency": board.currency,
+                "pipeline_id": board.pipeline_id,
+                "stage_id": stage_id,
+                "status": kind.value,
+                "rank": rank * DEAL_RANK_STEP,
+                "owner_id": owner,
+                "customer_id": who.id,
+                "company_id": company.id if company else None,
+                "expected_close_date": expected,
+                "closed_at": None if kind is StageKind.OPEN else moment,
+                "lost_reason": rng.choice(_LOST_REASONS) if kind is StageKind.LOST else None,
+                "source": rng.choice(_DEAL_SOURCES),
+                "stage_entered_at": moment,
+                "deleted_at": None,
+                "version": len(path),
+                "created_at": created,
+                "updated_at": moment,
+            },
+        )
+        self._advance(customer, kind, owner, created if kind is StageKind.OPEN else moment)
+
+    @staticmethod
+    def _advance(customer: Row, kind: StageKind, owner: int | None, at: datetime) -> None:
+        """As the pipeline service does: a deal makes a LEAD a PROSPECT, a won deal makes a
+        LEAD or PROSPECT a CUSTOMER (never backwards); an unowned lead gets the deal's owner."""
+        before = customer["lifecycle_stage"]
+        after = before
+        if kind is StageKind.OPEN and before is LifecycleStage.LEAD:
+            after = LifecycleStage.PROSPECT
+        elif kind is StageKind.WON and before in (LifecycleStage.LEAD, LifecycleStage.PROSPECT):
+            after = LifecycleStage.CUSTOMER
+        if after is before:
+            return
+        customer["lifecycle_stage"] = after
+        if before is LifecycleStage.LEAD and customer["owner_id"] is None:
+            customer["owner_id"] = owner
+        customer["version"] += 1
+        customer["updated_at"] = max(customer["updated_at"], at)
+
     # interactions
 
     def _interactions(self, who: _Timeline, placed: Sequence[tuple[datetime, int]]) -> None:
@@ -1176,16 +1312,55 @@ async def _reset_sequences(conn: AsyncConnection) -> None:
 
 
 def _batches(generator: _Generator, customers: int) -> Iterator[dict[str, list[Row]]]:
-    """The catalogue first, then customers in blocks, so memory stays flat for large runs."""
+    """The catalogue first, then customers in blocks, so memory stays flat for large runs.
+    Exactly one customer in CUSTOMERS_PER_DEAL (rounded down) gets a deal, drawn per block."""
     generator.users()
     generator.tags()
     generator.products()
     generator.companies_for(max(1, customers // 10))
     yield generator.take()
     for start in range(0, customers, CUSTOMER_BLOCK):
-        for _ in range(min(CUSTOMER_BLOCK, customers - start)):
-            generator.customer()
+        size = min(CUSTOMER_BLOCK, customers - start)
+        deals = (start + size) // CUSTOMERS_PER_DEAL - start // CUSTOMERS_PER_DEAL
+        with_deal = set(generator.deal_rng.sample(range(size), deals))
+        for index in range(size):
+            generator.customer(with_deal=index in with_deal)
         yield generator.take()
+
+
+async def _default_board(conn: AsyncConnection) -> _Board | None:
+    """The default pipeline with an OPEN, a WON and a LOST stage (migration 0006 makes one)."""
+    p = _table("pipelines").c
+    s = _table("pipeline_stages").c
+    pipeline = (
+        await conn.execute(
+            select(p.id, p.currency)
+            .where(p.is_default.is_(True), p.deleted_at.is_(None))
+            .order_by(p.id)
+            .limit(1)
+        )
+    ).first()
+    if pipeline is None:
+        return None
+    stages = (
+        await conn.execute(
+            select(s.id, s.kind)
+            .where(s.pipeline_id == pipeline.id, s.deleted_at.is_(None))
+            .order_by(s.position, s.id)
+        )
+    ).all()
+    by_kind = {kind: [row.id for row in stages if row.kind == kind] for kind in StageKind}
+    if not all(by_kind.values()):
+        return None
+    if pipeline.currency not in _USD_RATES:
+        raise SeedError(f"the default pipeline's currency {pipeline.currency} has no demo rate")
+    return _Board(
+        pipeline_id=pipeline.id,
+        currency=pipeline.currency,
+        open_stages=tuple(by_kind[StageKind.OPEN]),
+        won_stage=by_kind[StageKind.WON][0],
+        lost_stage=by_kind[StageKind.LOST][0],
+    )
 
 
 async def is_empty(engine: AsyncEngine) -> bool:
@@ -1201,7 +1376,8 @@ async def seed(engine: AsyncEngine, *, customers: int = 200, seed: int = 42) -> 
     """
     if customers < 0:
         raise SeedError(f"customers must not be negative, got {customers}")
-    generator = _Generator(random.Random(seed))
+    # deals draw from their own stream (seeded from a string: stable across runs)
+    generator = _Generator(random.Random(seed), random.Random(f"deals:{seed}"))
     async with engine.connect() as conn:
         conn = await conn.execution_options(**{WRITE_OPTION: True})
         if await _has_rows(conn, "customers"):
@@ -1209,6 +1385,7 @@ async def seed(engine: AsyncEngine, *, customers: int = 200, seed: int = 42) -> 
         filled = [name for name in _TABLE_ORDER if await _has_rows(conn, name)]
         if filled:
             raise SeedError(f"the database is not empty (rows in: {', '.join(filled)})")
+        generator.board = await _default_board(conn)
         for batch in _batches(generator, customers):
             await _insert(conn, batch)
         if conn.dialect.name == "postgresql":
@@ -1228,4 +1405,6 @@ def _report(ids: _Ids) -> SeedReport:
         order_items=ids.count("order_items"),
         payments=ids.count("payments"),
         interactions=ids.count("interactions"),
+        deals=ids.count("deals"),
+        deal_stage_changes=ids.count("deal_stage_changes"),
     )
