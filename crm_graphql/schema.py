@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
 
 from crm_graphql.arguments import ObjectId
@@ -121,6 +122,16 @@ class Subscription(EventSubscription, PipelineSubscription, DashboardSubscriptio
     pass
 
 
+class CoreExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def build_per_event_executor(self, payload: Any) -> Any:
+        # graphql-core 3.3 shares its memo of collected sub-fields between a subscription's
+        # executor and every per-event copy, keyed by lists that are new for each event: it
+        # grows by every event until the subscription ends. Each event gets its own.
+        executor = super().build_per_event_executor(payload)
+        executor._relevant_sub_fields = {}
+        return executor
+
+
 class Schema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -150,6 +161,7 @@ def create_schema(*, debug: bool = False, settings: Settings | None = None) -> s
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        execution_context_class=CoreExecutionContext,
         extensions=extensions,
         config=StrawberryConfig(
             scalar_map=SCALAR_MAP, disable_field_suggestions=settings.is_production

@@ -12,9 +12,10 @@ from graphql import (
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
+    parse,
 )
 
-from crm_graphql.schema import create_schema
+from crm_graphql.schema import CoreExecutionContext, create_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,3 +74,15 @@ def test_naming_conventions() -> None:
     for name, graphql_type in schema.type_map.items():
         if isinstance(graphql_type, GraphQLEnumType) and not name.startswith("__"):
             assert all(value.isupper() for value in graphql_type.values), name
+
+
+def test_subscription_events_do_not_share_graphql_cores_sub_field_memo() -> None:
+    # graphql-core 3.3 memoizes collected sub-fields per executor; per-event copies shared
+    # the subscription's memo and grew it by every event (crm_graphql/schema.py)
+    schema = create_schema()
+    document = parse("subscription { recordEvents { sequence } }")
+    executor = CoreExecutionContext.build(schema._schema, document)
+    first = executor.build_per_event_executor(None)
+    second = executor.build_per_event_executor(None)
+    assert first._relevant_sub_fields is not executor._relevant_sub_fields
+    assert first._relevant_sub_fields is not second._relevant_sub_fields

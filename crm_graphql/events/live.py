@@ -36,7 +36,7 @@ from crm_graphql.events.models import EventEntity
 from crm_graphql.interactions.models import Interaction
 from crm_graphql.orders.models import Order
 from crm_graphql.pipeline.models import Deal
-from crm_graphql.reader import AnyRow
+from crm_graphql.reader import AnyRow, Reader
 from crm_graphql.relay import GraphInfo
 
 MODELS: dict[EventEntity, type[Base]] = {
@@ -81,12 +81,24 @@ def live_viewer(info: GraphInfo) -> Viewer:
 
 async def still_signed_in(ctx: Context) -> None:
     """A subscription outlives the request that started it: its token is checked again every
-    RECHECK_SECONDS, so a sign-out, revocation, expiry or deactivation ends the stream."""
+    RECHECK_SECONDS, so a sign-out, revocation, expiry or deactivation ends the stream. One
+    check per token and period serves every subscription of the process using it."""
     now = time.monotonic()
     if now - ctx.authenticated_at < RECHECK_SECONDS:
         return
     token = ctx.bearer_token()
-    viewer = await authenticate(ctx.reader, token) if token else None
+    viewer = None
+    if token:
+        period = int(now // RECHECK_SECONDS) if RECHECK_SECONDS > 0 else now
+
+        async def check() -> Viewer | None:
+            reader = Reader(ctx.resources.engine)
+            try:
+                return await authenticate(reader, token)
+            finally:
+                await reader.close()
+
+        viewer = await ctx.resources.events.memo.get(("signed-in", token, period), check)
     if viewer is None:
         raise GraphQLError(
             "Your sign-in has ended (signed out, revoked or expired); sign in again.",
