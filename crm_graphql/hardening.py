@@ -12,6 +12,7 @@ import functools
 import logging
 import re
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,7 @@ from graphql import (
     get_named_type,
     get_nullable_type,
     is_list_type,
+    validate,
 )
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -53,6 +55,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.schema.schema import validate_document
 
 from crm_graphql.errors import BadRequestError
 from crm_graphql.settings import Settings
@@ -447,6 +450,8 @@ def cost_rule(
     """A validation rule refusing every operation whose estimated cost is above `max_cost`."""
 
     class QueryCostRule(ValidationRule):
+        uses_variables = True  # ValidationOnce runs it for every request
+
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
             document = context.document
@@ -503,6 +508,39 @@ class QueryCostLimiter(AddValidationRules):
         yield from super().on_operation()
 
 
+class ValidationOnce(SchemaExtension):
+    """Validates each distinct document once per schema: its verdict under every rule but
+    those that read the variables (the cost estimate), which run for every request. Rules are
+    fixed per schema, so the document's text decides the rest of the verdict."""
+
+    CACHE_SIZE = 1024
+
+    def on_validate(self) -> Iterator[None]:
+        execution = self.execution_context
+        document = execution.graphql_document
+        if document is not None and execution.pre_execution_errors is None and execution.query:
+            rules = execution.validation_rules
+            fixed = tuple(r for r in rules if not getattr(r, "uses_variables", False))
+            per_request = tuple(r for r in rules if getattr(r, "uses_variables", False))
+            schema = execution.schema
+            cache: OrderedDict[str, list[GraphQLError]] = schema.__dict__.setdefault(
+                "_crm_validated", OrderedDict()
+            )
+            errors = cache.get(execution.query)
+            if errors is None:
+                errors = validate_document(schema._schema, document, fixed)
+                cache[execution.query] = errors
+                if len(cache) > self.CACHE_SIZE:
+                    cache.popitem(last=False)
+            else:
+                cache.move_to_end(execution.query)
+            if per_request:
+                errors = errors + validate(schema._schema, document, per_request)
+            # Strawberry skips its own validation when this is set (an empty list: valid)
+            execution.pre_execution_errors = list(errors)
+        yield
+
+
 # Schema extensions ---------------------------------------------------------------------------
 
 
@@ -523,6 +561,7 @@ def hardening_extensions(settings: Settings, *, max_ids: int = MAX_IDS) -> list[
             default_page_size=settings.default_page_size,
             max_ids=max_ids,
         ),
+        ValidationOnce,
     ]
     if settings.is_production:
         extensions += [DisableIntrospection, MaskUnexpectedErrors]

@@ -14,9 +14,11 @@ import pytest
 from graphql import OperationDefinitionNode, get_introspection_query, parse
 from starlette.applications import Starlette
 from starlette.routing import Route
+from strawberry.schema.schema import validate_document
 
 import crm_graphql.extensions
 import crm_graphql.tags.queries
+from crm_graphql import hardening
 from crm_graphql.app import GraphQLView, create_app
 from crm_graphql.hardening import MAX_NESTING, estimate_cost
 from crm_graphql.schema import create_schema
@@ -241,6 +243,27 @@ async def test_cost_reads_page_sizes_from_variables(http: httpx.AsyncClient) -> 
     small = await post(http, query, n=2)
     assert small.status_code == 200
     assert "errors" not in small.json()
+    # the document's validation is cached; the cost, which reads the variables, is not
+    assert (await post(http, query, n=500)).status_code == 400
+
+
+async def test_each_document_is_validated_once(
+    http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def counting(schema: Any, document: Any, rules: Any) -> Any:
+        calls.append(str(len(rules)))
+        return validate_document(schema, document, rules)
+
+    monkeypatch.setattr(hardening, "validate_document", counting)
+    query = f"query($n: Int) {{ {unique_alias()}: customers(first: $n) {{ nodes {{ id }} }} }}"
+    for n in (1, 2, 3):
+        assert (await post(http, query, n=n)).status_code == 200
+    assert len(calls) == 1
+    bad = await post(http, query.replace("id }", "nope }"), n=1)
+    assert bad.status_code == 400
+    assert len(calls) == 2
 
 
 async def test_the_cost_limit_is_a_setting(app: Starlette, database_url: str) -> None:
@@ -548,3 +571,7 @@ async def test_introspection_cannot_nest_types_in_development(http: httpx.AsyncC
     response = await post(http, query)
     assert response.status_code == 400
     assert "Maximum introspection depth exceeded" in message(response)
+
+
+def unique_alias() -> str:
+    return f"a{uuid.uuid4().hex[:8]}"
