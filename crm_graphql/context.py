@@ -51,12 +51,15 @@ class Context:
     def settings(self) -> Settings:
         return self.resources.settings
 
-    def scope(self, model: type[Base], include_deleted: bool = False) -> list[ColumnElement[bool]]:
-        """Predicates every statement reading `model` applies: the rows this request may see."""
+    def scope(
+        self, model: type[Base], include_deleted: bool = False, via: str | None = None
+    ) -> list[ColumnElement[bool]]:
+        """Predicates every statement reading `model` applies: the rows this request may see
+        (`via`: read as a relation through this foreign key, see access.row_rule)."""
         clauses: list[ColumnElement[bool]] = []
         if not include_deleted and issubclass(model, SoftDeletable):
             clauses.append(model.__table__.c.deleted_at.is_(None))
-        rule = row_rule(self.viewer, model)
+        rule = row_rule(self.viewer, model, via)
         if not isinstance(rule, True_):
             clauses.append(rule)
         return clauses

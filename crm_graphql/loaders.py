@@ -24,7 +24,7 @@ from crm_graphql.reader import AnyRow, Reader
 
 class Scope(Protocol):
     def __call__(
-        self, model: type[Base], include_deleted: bool = False
+        self, model: type[Base], include_deleted: bool = False, via: str | None = None
     ) -> list[ColumnElement[bool]]: ...
 
 
@@ -41,6 +41,7 @@ class Link:
     parent_key: ColumnElement[Any]
     local_attr: str
     through: tuple[ColumnElement[bool], ...] = ()
+    via: str | None = None  # the target's foreign key to the parent, for a direct relation
 
 
 def link(relation: InstrumentedAttribute[Any]) -> Link:
@@ -62,7 +63,8 @@ def link(relation: InstrumentedAttribute[Any]) -> Link:
         source = target.__table__
     else:
         raise TypeError(f"{relation} is not a to-many relationship")
-    return Link(target, source, remote, prop.parent.get_property_by_column(local).key, through)
+    via = remote.name if source is target.__table__ else None
+    return Link(target, source, remote, prop.parent.get_property_by_column(local).key, through, via)
 
 
 def foreign_key_attr(relation: InstrumentedAttribute[Any]) -> tuple[type[Base], str]:
@@ -160,7 +162,7 @@ class Loaders:
                 .where(
                     rel.parent_key.in_(keys),
                     *rel.through,
-                    *self.scope(rel.target),
+                    *self.scope(rel.target, via=rel.via),
                     *where,
                     *args.where(ordering),
                 )
@@ -187,7 +189,7 @@ class Loaders:
             stmt = (
                 select(*rel.target.__table__.c, rel.parent_key.label(PARENT))
                 .select_from(rel.source)
-                .where(rel.parent_key.in_(keys), *rel.through, *self.scope(rel.target))
+                .where(rel.parent_key.in_(keys), *rel.through, *self.scope(rel.target, via=rel.via))
                 .order_by(rel.target.__table__.c.id)
             )
             grouped: dict[Any, list[AnyRow]] = defaultdict(list)
@@ -211,7 +213,12 @@ class Loaders:
             stmt = (
                 select(rel.parent_key, func.count())
                 .select_from(rel.source)
-                .where(rel.parent_key.in_(keys), *rel.through, *self.scope(rel.target), *where)
+                .where(
+                    rel.parent_key.in_(keys),
+                    *rel.through,
+                    *self.scope(rel.target, via=rel.via),
+                    *where,
+                )
                 .group_by(rel.parent_key)
             )
             counts = {row[0]: row[1] for row in await self.reader.rows(stmt)}

@@ -128,13 +128,34 @@ def _order_reachable(viewer: Viewer, order_id: ColumnElement[int]) -> ColumnElem
     )
 
 
-def row_rule(viewer: Viewer | None, model: type[Base]) -> ColumnElement[bool]:
-    """The rows of `model` this viewer may reach; none at all without the area's read right."""
+# Parts of a record, visible exactly when the record they belong to (through these foreign
+# keys) is: read as a relation of that record, their rule is the record's own, already met.
+PART_OF: dict[type[Base], frozenset[str]] = {
+    ContactMethod: frozenset({"customer_id"}),
+    Address: frozenset({"customer_id", "company_id"}),
+    Consent: frozenset({"customer_id"}),
+    Order: frozenset({"customer_id"}),
+    Interaction: frozenset({"customer_id"}),
+    OrderItem: frozenset({"order_id"}),
+    Payment: frozenset({"order_id"}),
+    DealStageChange: frozenset({"deal_id"}),
+}
+
+
+def row_rule(
+    viewer: Viewer | None, model: type[Base], via: str | None = None
+) -> ColumnElement[bool]:
+    """The rows of `model` this viewer may reach; none at all without the area's read right.
+    `via`: the foreign key the rows are read through, from parent rows the viewer reached (a
+    relation's loader); for parts of those parents nothing more needs checking, and leaving
+    the check out spares PostgreSQL a join over every parent row."""
     if viewer is None:
         return false()
     needed = MODEL_READ.get(model.__name__)
     if needed is not None and not viewer.can(needed):
         return false()
+    if via is not None and via in PART_OF.get(model, ()):
+        return true()
     if model is Customer:
         return customer_rule(viewer)
     if model is Company:
