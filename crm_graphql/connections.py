@@ -139,7 +139,7 @@ async def lists_of(
     node_type = NODE_TYPES[rel.target.__name__]
     keys = [parent_key(parent, rel.local_attr) for parent in parents]
     groups = await ctx.loaders.children(relation).load_many(keys)
-    return [[node_type.from_row(row) for row in rows] for rows in groups]
+    return [node_type.from_rows(rows) for rows in groups]
 
 
 async def ones_of(
@@ -155,7 +155,9 @@ async def ones_of(
     keys = [getattr(parent, attr) for parent in parents]
     wanted = list({key for key in keys if key is not None})
     rows = await ctx.loaders.by_id(target, include_deleted=include_deleted).load_many(wanted)
-    found = {key: node_type.from_row(row) for key, row in zip(wanted, rows, strict=True) if row}
+    present = [(key, row) for key, row in zip(wanted, rows, strict=True) if row is not None]
+    nodes = node_type.from_rows([row for _, row in present])
+    found = {key: node for (key, _), node in zip(present, nodes, strict=True)}
     return [None if key is None else found.get(key) for key in keys]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import ClassVar, Generic, Self, TypeVar
 
 import strawberry
@@ -32,10 +32,24 @@ class NodeType:
 
     @classmethod
     def from_row(cls, row: AnyRow) -> Self:
-        obj = cls.__new__(cls)
-        obj.__dict__.update(row._mapping)
-        obj.pk = obj.__dict__.pop("id")
+        (obj,) = cls.from_rows([row])
         return obj
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[AnyRow]) -> list[Self]:
+        """Objects of rows of one result (they share their column names)."""
+        if not rows:
+            return []
+        names = rows[0]._fields
+        new = cls.__new__
+        objects = []
+        for row in rows:
+            obj = new(cls)
+            values = dict(zip(names, row, strict=True))
+            values["pk"] = values.pop("id")
+            obj.__dict__ = values
+            objects.append(obj)
+        return objects
 
     def __getattr__(self, name: str) -> str:
         # the global ID, made on first use: most rows of a large result never show theirs
@@ -117,7 +131,10 @@ def build_connection(
     count: Callable[[], Awaitable[int]],
 ) -> Connection[N]:
     rows = page.rows
-    edges = [Edge(node=node_type.from_row(row), row=row, ordering=ordering) for row in rows]
+    edges = [
+        Edge(node=node, row=row, ordering=ordering)
+        for node, row in zip(node_type.from_rows(rows), rows, strict=True)
+    ]
     return Connection(
         edges=edges,  # type: ignore[arg-type]
         page_info=PageInfo(
