@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 
-Row = tuple[str, str, float | None, float | None]
+Row = tuple[str, str, float | None, float | None, float | None]
 
 
 def _meminfo_gib() -> str:
@@ -57,15 +57,15 @@ def _ratio(ours: float | None, raw: float | None) -> str:
 
 
 def _rows(figures: dict[str, float]) -> list[Row]:
-    def both(key: str) -> tuple[float | None, float | None]:
-        return figures.get(f"api_{key}"), figures.get(f"raw_{key}")
+    def each(key: str) -> tuple[float | None, float | None, float | None]:
+        return figures.get(f"api_{key}"), figures.get(f"raw_{key}"), figures.get(f"pg_{key}")
 
     return [
-        ("W1 dashboard, 1 client", "p50 latency (ms)", *both("w1_p50_ms")),
-        ("W1 dashboard, 1 client", "p99 latency (ms)", *both("w1_p99_ms")),
-        ("W1 dashboard, 8 clients", "requests/s", *both("w1_rps")),
-        ("W3 lookup, 32 clients", "requests/s", *both("w3_rps")),
-        ("W4 logInteraction, 8 clients", "requests/s", figures.get("api_w4_rps"), None),
+        ("W1 dashboard, 1 client", "p50 latency (ms)", *each("w1_p50_ms")),
+        ("W1 dashboard, 1 client", "p99 latency (ms)", *each("w1_p99_ms")),
+        ("W1 dashboard, 8 clients", "requests/s", *each("w1_rps")),
+        ("W3 lookup, 32 clients", "requests/s", *each("w3_rps")),
+        ("W4 logInteraction, 8 clients", "requests/s", figures.get("api_w4_rps"), None, None),
     ]
 
 
@@ -77,14 +77,18 @@ def _http_section(results: dict[str, Any], settings: dict[str, Any]) -> list[str
         f"{settings['repeats']} runs ({settings['seconds']:g} s each for requests/s, "
         f"{settings['latency_requests']} requests each for latency) after a warm-up.",
         "",
-        "Ratios are ours / raw: above 1 is slower for latency, below 1 is slower for requests/s.",
+        "Ratios are ours / theirs: above 1 is slower for latency, below 1 is slower for "
+        "requests/s. PostGraphile 5 (amber preset, Node 22, 2 cluster workers) serves the same "
+        "tables; its answers are converted to our API's shape and compared.",
         "",
-        "| workload | metric | crm-graphql | raw asyncpg | ours / raw |",
-        "|---|---|---:|---:|---:|",
+        "| workload | metric | crm-graphql | raw asyncpg | PostGraphile | ours / raw "
+        "| ours / PostGraphile |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
-    for workload, metric, ours, raw in _rows(results["figures"]):
+    for workload, metric, ours, raw, peer in _rows(results["figures"]):
         lines.append(
-            f"| {workload} | {metric} | {_fmt(ours)} | {_fmt(raw)} | {_ratio(ours, raw)} |"
+            f"| {workload} | {metric} | {_fmt(ours)} | {_fmt(raw)} | {_fmt(peer)} "
+            f"| {_ratio(ours, raw)} | {_ratio(ours, peer)} |"
         )
     statements = results["statements"]
     counts = ", ".join(f"first {k}: {v}" for k, v in sorted(statements.items()))

@@ -24,6 +24,7 @@ import asyncpg
 import httpx
 import live
 import orjson
+import postgraphile as pg
 import report
 import workloads as wl
 from load import (
@@ -275,6 +276,20 @@ def bench_raw(
         record_rps(results, "raw_w3", w3, wl.lookup(ids), 32)
 
 
+def bench_postgraphile(ids: list[str], results: Results, samples: dict[str, Any]) -> None:
+    """PostGraphile 5 (Node 22, amber preset, 2 workers) on the same database and load."""
+    pg.install()
+    LOGS.mkdir(parents=True, exist_ok=True)
+    with pg.start(BENCH_DSN, free_port(), LOGS) as base:
+        target = Target(pg.graphql_url(base), {})
+        for name, body in (("W1", pg.dashboard(100)(0, 0)), ("W3", pg.lookup(ids)(0, 0))):
+            same = pg.to_api_shape(name, probe(target, body)) == samples[name]
+            results.notes.append(f"PostGraphile {name} answer equal to the API's: {same}")
+        record_latency(results, "pg_w1", target, pg.dashboard(100))
+        record_rps(results, "pg_w1", target, pg.dashboard(100), 8)
+        record_rps(results, "pg_w3", target, pg.lookup(ids), 32)
+
+
 # --- W6: subscriptions across two server processes ------------------------------------------
 
 
@@ -363,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         samples = bench_api(env, ids, results)
         count_statements(env, results)
         bench_raw(env, ids, results, samples)
+        bench_postgraphile(ids, results, samples)
     if "W6" in parts:
         bench_live(env, results)
     results.timings["total_s"] = time.perf_counter() - started
