@@ -13,7 +13,8 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, FromClause, func, select
+from sqlalchemy import ColumnElement, FromClause, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, RelationshipDirection, RelationshipProperty
 from strawberry.dataloader import DataLoader
 
@@ -76,6 +77,14 @@ def foreign_key_attr(relation: InstrumentedAttribute[Any]) -> tuple[type[Base], 
     return prop.mapper.class_, prop.parent.get_property_by_column(local).key
 
 
+def one_of(column: ColumnElement[Any], keys: Sequence[Any], dialect: str) -> ColumnElement[bool]:
+    """`column IN keys`; on PostgreSQL as `= ANY(array)`: one parameter instead of one per key
+    (nothing to render per key, one prepared statement for any number of keys)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, list(keys), type_=ARRAY(column.type)))
+    return column.in_(keys)
+
+
 class BatchLoader(DataLoader[Any, Any]):
     """A DataLoader whose `load_many` of several keys sends those it lacks as one batch at
     once, without a future and a task per key: the batched executor loads thousands of keys
@@ -110,6 +119,7 @@ class Loaders:
     def __init__(self, reader: Reader, scope: Scope) -> None:
         self.reader = reader
         self.scope = scope
+        self.dialect = reader.dialect
         self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
 
     def custom(self, key: Hashable, load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
@@ -130,7 +140,9 @@ class Loaders:
         async def load(ids: list[int]) -> list[AnyRow | None]:
             table = model.__table__
             rows = await self.reader.rows(
-                select(table).where(table.c.id.in_(ids), *self.scope(model, include_deleted))
+                select(table).where(
+                    one_of(table.c.id, ids, self.dialect), *self.scope(model, include_deleted)
+                )
             )
             found = {row.id: row for row in rows}
             return [found.get(i) for i in ids]
@@ -160,7 +172,7 @@ class Loaders:
                 )
                 .select_from(rel.source)
                 .where(
-                    rel.parent_key.in_(keys),
+                    one_of(rel.parent_key, keys, self.dialect),
                     *rel.through,
                     *self.scope(rel.target, via=rel.via),
                     *where,
@@ -189,7 +201,11 @@ class Loaders:
             stmt = (
                 select(*rel.target.__table__.c, rel.parent_key.label(PARENT))
                 .select_from(rel.source)
-                .where(rel.parent_key.in_(keys), *rel.through, *self.scope(rel.target, via=rel.via))
+                .where(
+                    one_of(rel.parent_key, keys, self.dialect),
+                    *rel.through,
+                    *self.scope(rel.target, via=rel.via),
+                )
                 .order_by(rel.target.__table__.c.id)
             )
             grouped: dict[Any, list[AnyRow]] = defaultdict(list)
@@ -214,7 +230,7 @@ class Loaders:
                 select(rel.parent_key, func.count())
                 .select_from(rel.source)
                 .where(
-                    rel.parent_key.in_(keys),
+                    one_of(rel.parent_key, keys, self.dialect),
                     *rel.through,
                     *self.scope(rel.target, via=rel.via),
                     *where,

@@ -19,6 +19,10 @@ class Reader:
         self._conn: AsyncConnection | None = None
         self._lock = asyncio.Lock()
 
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
     async def rows(self, statement: Executable) -> Sequence[AnyRow]:
         async with self._lock:
             if self._conn is None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from crm_graphql.customers.models import ContactKind, ContactMethod
+from crm_graphql.loaders import one_of
 
 if TYPE_CHECKING:
     from crm_graphql.context import Context
@@ -25,7 +26,7 @@ async def primary_contacts(
         table = ContactMethod.__table__
         rows = await reader.rows(
             select(table.c.customer_id, table.c.kind, table.c.value).where(
-                table.c.customer_id.in_(ids), table.c.is_primary.is_(True)
+                one_of(table.c.customer_id, ids, reader.dialect), table.c.is_primary.is_(True)
             )
         )
         found: dict[int, dict[ContactKind, str]] = {i: {} for i in ids}
