@@ -31,10 +31,14 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLAbstractType,
+    GraphQLBoolean,
     GraphQLField,
+    GraphQLID,
+    GraphQLInt,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    GraphQLString,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -250,6 +254,8 @@ class Execution:
         self, type_: GraphQLOutputType, nodes: list[FieldNode], values: list[Any]
     ) -> list[Any]:
         if is_leaf_type(type_):
+            if _already_serialized(type_, values):
+                return values
             serialize = type_.serialize  # type: ignore[union-attr]
             out = [serialize(v) for v in values]
             if any(v is None for v in out):
@@ -292,6 +298,23 @@ class Execution:
             for index, value in zip(indexes, completed, strict=True):
                 out[index] = value
         return out
+
+
+_NATIVE: dict[Any, type] = {
+    GraphQLString: str,
+    GraphQLID: str,
+    GraphQLInt: int,
+    GraphQLBoolean: bool,
+}
+_INT_RANGE = range(-(2**31), 2**31)
+
+
+def _already_serialized(type_: Any, values: list[Any]) -> bool:
+    """Strings, IDs, booleans and 32-bit ints that graphql-core would return unchanged."""
+    native = _NATIVE.get(type_)
+    if native is None or any(type(v) is not native for v in values):
+        return False
+    return native is not int or all(v in _INT_RANGE for v in values)
 
 
 async def execute_batched(
