@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -13,6 +13,8 @@ from crm_graphql.db import create_engine, create_sessionmaker, write_session
 from crm_graphql.migrations import upgrade
 from crm_graphql.settings import Settings, SettingsError
 from crm_graphql.users.models import UserRole
+from crm_graphql.workers import reuse_port_supported
+from crm_graphql.workers import run as run_workers
 
 app = typer.Typer(
     help="crm-graphql: a CRM backend served as one GraphQL API.", no_args_is_help=True
@@ -63,17 +65,21 @@ def serve(
         report = asyncio.run(_seed(settings, settings.seed_customers, 42, only_if_empty=True))
         if report:
             typer.echo(f"New database: demo data loaded ({report}).")
-    uvicorn.run(
-        "crm_graphql.asgi:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers or settings.workers,
-        loop="uvloop",
-        http="httptools",
-        proxy_headers=False,
-        log_level="info",
-    )
+    options: dict[str, Any] = {
+        "app": "crm_graphql.asgi:create_app",
+        "factory": True,
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "loop": "uvloop",
+        "http": "httptools",
+        "proxy_headers": False,
+        "log_level": "info",
+    }
+    count = workers or settings.workers
+    if count > 1 and reuse_port_supported():
+        run_workers(options, count)
+    else:
+        uvicorn.run(**options, workers=count)
 
 
 @app.command()

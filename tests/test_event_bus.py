@@ -11,8 +11,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,9 @@ import httpx
 import pytest
 
 from crm_graphql.seed import DEMO_PASSWORD
-from tests.conftest import free_port
 from tests.databases import REDIS_URL, fresh_database, require_redis
 from tests.live_client import live_client
+from tests.servers import serve
 
 pytestmark = pytest.mark.postgresql
 
@@ -38,37 +37,6 @@ mutation($input: MoveDealInput!) {
   moveDeal(input: $input) { deal { version } errors { field message code } }
 }
 """
-
-
-@contextmanager
-def server(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    port = free_port()
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "crm_graphql", "serve", "--port", str(port)],
-        env={**env, "CRM_PORT": str(port)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    host = f"127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"server exited: {log_path.read_text()}")
-            try:
-                if httpx.get(f"http://{host}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server did not start: {log_path.read_text()}")
-            time.sleep(0.1)
-        yield host
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 class Api:
@@ -113,14 +81,14 @@ async def two_servers(
                 capture_output=True,
             )
         with (
-            server(env, tmp_path / "a.log") as a_host,
-            server(env, tmp_path / "b.log") as b_host,
+            serve(env, tmp_path / "a.log") as a,
+            serve(env, tmp_path / "b.log") as b,
         ):
-            login = await Api(b_host).call(
+            login = await Api(b.host).call(
                 "mutation($i: LoginInput!) { login(input: $i) { token errors { code } } }",
                 {"i": {"email": "admin@example.com", "password": DEMO_PASSWORD}},
             )
-            yield Api(a_host, login["token"]), Api(b_host, login["token"])
+            yield Api(a.host, login["token"]), Api(b.host, login["token"])
 
 
 async def test_a_deal_moved_through_one_server_reaches_a_subscriber_of_the_other(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import socket
-import subprocess
-import sys
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,14 +17,9 @@ from gql.transport.exceptions import TransportError
 from gql.transport.websockets import WebsocketsTransport
 
 from crm_graphql.seed import DEMO_PASSWORD
+from tests.servers import Served, serve
 
 QUERY = "{ customers(first: 3) { totalCount nodes { name company { name } } } }"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -45,41 +39,16 @@ def token(server: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     db = tmp_path_factory.mktemp("server") / "crm.sqlite3"
-    env = {
-        **os.environ,
-        "CRM_DATABASE_URL": f"sqlite:///{db}",
-        "CRM_SEED_CUSTOMERS": "12",
-        "CRM_PORT": str(port),
-    }
-    log = (db.parent / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "crm_graphql", "serve", "--workers", "2"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"server exited: {Path(log.name).read_text()}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server did not start: {Path(log.name).read_text()}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+    env = {**os.environ, "CRM_DATABASE_URL": f"sqlite:///{db}", "CRM_SEED_CUSTOMERS": "12"}
+    with serve(env, db.parent / "server.log", "--workers", "2") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def server(served: Served) -> str:
+    return f"http://{served.host}"
 
 
 def test_new_database_is_migrated_and_filled_with_demo_data(server: str, token: str) -> None:
@@ -150,3 +119,33 @@ async def test_websocket_clients_sign_in_with_connection_init(server: str, token
     with pytest.raises(TransportError):
         async with Client(transport=anonymous) as session:
             await session.execute(query)
+
+
+def _workers(supervisor: int) -> set[int]:
+    """The supervisor's worker processes (not multiprocessing's resource tracker)."""
+    children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
+    workers = set()
+    for pid in children:
+        with contextlib.suppress(FileNotFoundError):  # exited meanwhile
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                workers.add(int(pid))
+    return workers
+
+
+def test_a_worker_that_dies_is_replaced(served: Served, server: str, token: str) -> None:
+    workers = _workers(served.pid)
+    assert len(workers) == 2
+    victim = min(workers)
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while True:
+        now = _workers(served.pid)
+        if len(now) == 2 and victim not in now:
+            break
+        assert time.monotonic() < deadline, f"not replaced: {now}"
+        time.sleep(0.2)
+    for _ in range(6):  # both workers answer again
+        response = httpx.post(
+            f"{server}/graphql", json={"query": QUERY}, headers=_auth(token), timeout=30
+        )
+        assert response.status_code == 200
