@@ -76,6 +76,13 @@ def serve(
         "log_level": "info",
     }
     count = workers or settings.workers
+    if count > 1 and settings.event_bus_url.startswith("memory:"):
+        typer.echo(
+            "Warning: several workers with CRM_EVENT_BUS_URL=memory:// hear of each other's "
+            "changes only by polling (every CRM_EVENT_POLL_SECONDS); use redis:// or "
+            "postgresql:// for live subscriptions.",
+            err=True,
+        )
     if count > 1 and reuse_port_supported():
         run_workers(options, count)
     else:

@@ -9,6 +9,7 @@ lack: the cost estimate, the masking predicate and request ids.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import re
 import uuid
@@ -514,6 +515,7 @@ class ValidationOnce(SchemaExtension):
     fixed per schema, so the document's text decides the rest of the verdict."""
 
     CACHE_SIZE = 1024
+    MAX_CACHED_LENGTH = 20_000  # characters; larger documents are validated every time
 
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
@@ -523,17 +525,20 @@ class ValidationOnce(SchemaExtension):
             fixed = tuple(r for r in rules if not getattr(r, "uses_variables", False))
             per_request = tuple(r for r in rules if getattr(r, "uses_variables", False))
             schema = execution.schema
-            cache: OrderedDict[str, list[GraphQLError]] = schema.__dict__.setdefault(
+            cache: OrderedDict[bytes, list[GraphQLError]] = schema.__dict__.setdefault(
                 "_crm_validated", OrderedDict()
             )
-            errors = cache.get(execution.query)
+            cacheable = len(execution.query) <= self.MAX_CACHED_LENGTH
+            key = hashlib.sha256(execution.query.encode()).digest() if cacheable else b""
+            errors = cache.get(key) if cacheable else None
             if errors is None:
                 errors = validate_document(schema._schema, document, fixed)
-                cache[execution.query] = errors
-                if len(cache) > self.CACHE_SIZE:
-                    cache.popitem(last=False)
+                if cacheable:
+                    cache[key] = errors
+                    if len(cache) > self.CACHE_SIZE:
+                        cache.popitem(last=False)
             else:
-                cache.move_to_end(execution.query)
+                cache.move_to_end(key)
             if per_request:
                 errors = errors + validate(schema._schema, document, per_request)
             # Strawberry skips its own validation when this is set (an empty list: valid)

@@ -79,3 +79,12 @@ def from_minor(minor: int, currency: str) -> Decimal:
 def format_decimal(minor: int, currency: str) -> str:
     places = exponent(currency)
     return f"{from_minor(minor, currency):.{places}f}"
+
+
+def divide_half_even(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded to the nearest integer, ties to even (banker's
+    rounding): for amounts times a percentage, in minor units."""
+    quotient, remainder = divmod(numerator, denominator)
+    if 2 * remainder > denominator or (2 * remainder == denominator and quotient % 2 == 1):
+        quotient += 1
+    return quotient

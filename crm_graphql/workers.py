@@ -22,6 +22,7 @@ import uvicorn
 
 logger = logging.getLogger("crm_graphql")
 RESTART_DELAY = 1.0
+STOP_TIMEOUT = 30.0  # seconds the workers get to finish their requests
 
 
 def reuse_port_supported() -> bool:
@@ -45,34 +46,42 @@ def _worker(options: dict[str, Any]) -> None:
 
 def run(options: dict[str, Any], workers: int) -> None:
     """Runs `workers` uvicorn servers with `options` (uvicorn.Config's) until a signal."""
+    # bound here first: a port in use fails at once instead of in every worker, forever
+    _bind(options["host"], options["port"]).close()
     context = multiprocessing.get_context("spawn")
     stopping = False
 
-    def start() -> BaseProcess:
+    def start() -> tuple[BaseProcess, float]:
         process = context.Process(target=_worker, args=(options,), daemon=False)
         process.start()
-        return process
+        return process, time.monotonic()
 
     processes = [start() for _ in range(workers)]
+    delay = RESTART_DELAY
 
     def stop(signum: int, frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
         if signum == signal.SIGTERM:
-            for process in processes:
+            for process, _ in processes:
                 if process.is_alive():
                     process.terminate()
 
     signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)  # the terminal sends SIGINT to the workers itself
+    signal.signal(signal.SIGINT, stop)  # a terminal sends SIGINT to the workers itself
     while not stopping:
-        for index, process in enumerate(processes):
-            if not process.is_alive() and not stopping:
-                logger.warning(
-                    "worker %s exited (%s); restarting it", process.pid, process.exitcode
-                )
-                time.sleep(RESTART_DELAY)
+        for index, (process, started) in enumerate(processes):
+            if process.is_alive() or stopping:
+                continue
+            logger.warning("worker %s exited (%s); restarting it", process.pid, process.exitcode)
+            # one that dies young (a broken database, say) is restarted ever more slowly
+            delay = RESTART_DELAY if time.monotonic() - started > 60 else min(delay * 2, 60.0)
+            time.sleep(delay)
+            if not stopping:
                 processes[index] = start()
         time.sleep(0.5)
-    for process in processes:
-        process.join()
+    for process, _ in processes:
+        process.join(timeout=STOP_TIMEOUT)
+        if process.is_alive():  # e.g. SIGINT sent to the supervisor alone
+            process.terminate()
+            process.join()

@@ -11,11 +11,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 from starlette.applications import Starlette
 
 from crm_graphql.app import create_app
 from crm_graphql.events import live
 from crm_graphql.events.hub import EventHub
+from crm_graphql.events.models import Event
 from crm_graphql.ids import encode_id
 from crm_graphql.settings import Settings
 from crm_graphql.users.models import UserRole
@@ -290,3 +292,28 @@ async def test_a_subscription_ends_when_its_token_is_revoked(
     await client_api.http.aclose()
     assert error.errors is not None
     assert error.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_cursor_ahead_of_the_servers_hub_gets_nothing_twice(
+    app: Starlette, settings: Settings, gql: GraphQLClient, admin_token: str
+) -> None:
+    created = await customer(gql, name=unique("Ahead"))
+    async with (
+        small_queue_server(settings) as lagging_host,  # learns of new events by polling
+        live_client(lagging_host, admin_token) as client,
+    ):
+        version = created["version"]
+        for n in range(2):
+            version = await rename(gql, created["id"], version, f"Before {n}")
+        # the client saw both (e.g. on another server) and resumes here before this
+        # server's hub has read them
+        async with app.state.resources.engine.connect() as conn:
+            newest = await conn.scalar(select(func.max(Event.seq)))
+        events = client.subscribe(
+            RECORD_EVENTS, {"ids": [created["id"]], "after": live.encode_cursor(newest)}
+        )
+        await asyncio.sleep(1.5)  # the lagging server's hub catches up meanwhile
+        await rename(gql, created["id"], version, "After")
+        received = await events.next()
+        await events.nothing_more()
+    assert received["record"]["name"] == "After"

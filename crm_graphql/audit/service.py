@@ -97,9 +97,9 @@ def _clip(value: str | None, limit: int) -> str | None:
 
 async def lock_commit_order(session: AsyncSession) -> None:
     """Serialises appenders until their transactions end (the event log's order rests on it
-    too). SQLite needs nothing here: a write
-    transaction (db.write_session, BEGIN IMMEDIATE) already holds the database's only write
-    lock. Were the lock missing anyway, the unique prev_hash would refuse a fork."""
+    too). SQLite needs nothing here: a write transaction (db.write_session, BEGIN IMMEDIATE)
+    already holds the database's only write lock. Were the lock missing anyway, the unique
+    prev_hash would refuse a fork."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(
             text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY}

@@ -59,7 +59,8 @@ class DashboardSubscription:
             return now, await _metrics(ctx, hub.rows, now)
 
         viewer = ctx.viewer
-        key = ("dashboard", scope_key(viewer) if viewer else None)
+        # "today" and "this month" are part of what the figures depend on
+        key = ("dashboard", scope_key(viewer) if viewer else None, utcnow().date())
         async for position, (now, metrics) in snapshot_stream(
             info, TOPIC, after, compute, key, compare=lambda state: state[1]
         ):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from sqlalchemy import Executable, and_, case, func, literal, select
@@ -13,6 +12,7 @@ from sqlalchemy import Executable, and_, case, func, literal, select
 from crm_graphql.customers.models import Customer, LifecycleStage
 from crm_graphql.db import UTCDateTime
 from crm_graphql.loaders import Scope
+from crm_graphql.money import divide_half_even
 from crm_graphql.orders.models import Order
 from crm_graphql.pipeline.models import Deal, DealStatus, Stage
 from crm_graphql.reader import AnyRow
@@ -57,12 +57,6 @@ class Periods:
         )
         midnight = datetime.combine(today, time(), tzinfo=now.tzinfo)
         return cls(midnight, midnight.replace(day=1), quarter_start, quarter_end)
-
-
-def _weighted(minor_times_percent: int) -> int:
-    """Amount x probability percent, rounded half-even to minor units once per sum."""
-    exact = Decimal(minor_times_percent) / 100
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 async def dashboard_metrics(
@@ -119,7 +113,7 @@ async def _deal_sums(rows: Rows, scope: Scope, periods: Periods) -> dict[str, tu
     result: dict[str, list[Amount]] = {"open": [], "weighted": [], "won": []}
     for currency, open_sum, weighted_sum, won_sum in await rows(stmt):
         result["open"].append(Amount(int(open_sum or 0), currency))
-        result["weighted"].append(Amount(_weighted(int(weighted_sum or 0)), currency))
+        result["weighted"].append(Amount(divide_half_even(int(weighted_sum or 0), 100), currency))
         result["won"].append(Amount(int(won_sum or 0), currency))
     return {key: tuple(value) for key, value in result.items()}
 

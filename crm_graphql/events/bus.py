@@ -23,6 +23,7 @@ import redis.asyncio as redis
 
 CHANNEL = "crm_events"
 RECONNECT_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)
+READY_TIMEOUT = 10.0
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,11 @@ class _Listening:
     async def start(self, on_sequence: OnSequence) -> None:
         self._on_sequence = on_sequence
         self._task = asyncio.create_task(self._run(), name=f"{type(self).__name__} listener")
-        await asyncio.wait_for(self.ready.wait(), timeout=10)
+        try:
+            await asyncio.wait_for(self.ready.wait(), timeout=READY_TIMEOUT)
+        except TimeoutError:
+            # the listener keeps retrying; meanwhile the hub finds events by polling the log
+            logger.warning("event bus not reachable yet; delivering by polling until it is")
 
     async def _run(self) -> None:
         attempt = 0
@@ -168,7 +173,7 @@ def create_bus(url: str) -> EventBus:
     scheme = urlsplit(url).scheme
     if scheme == "memory":
         return MemoryBus()
-    if scheme in {"redis", "rediss", "unix"}:
+    if scheme in {"redis", "rediss"}:
         return RedisBus(url)
     if scheme in {"postgresql", "postgres", "postgresql+asyncpg"}:
         return PostgresBus(url)

@@ -25,6 +25,7 @@ from crm_graphql.events.bus import EventBus
 from crm_graphql.events.models import Event, EventEntity, EventKind
 
 PAGE = 500
+PUBLISH_TIMEOUT = 1.0  # seconds a response may wait for the bus after its commit
 MEMO_SIZE = 20_000
 
 logger = logging.getLogger(__name__)
@@ -161,19 +162,20 @@ class Memo:
     async def get(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
         future = self._values.get(key)
         if future is None:
-            future = asyncio.get_running_loop().create_future()
+            # a task of its own: a caller that is cancelled (its client left) cancels only
+            # its own wait, never the computation the others wait for
+            future = asyncio.ensure_future(compute())
             self._values[key] = future
+            future.add_done_callback(lambda done: self._forget_failed(key, done))
             if len(self._values) > self._size:
                 self._values.popitem(last=False)
-            try:
-                future.set_result(await compute())
-            except BaseException as exc:
-                self._values.pop(key, None)
-                future.set_exception(exc)
-                future.exception()  # retrieved: the caller gets it below
-                raise
         result: T = await asyncio.shield(future)
         return result
+
+    def _forget_failed(self, key: Hashable, done: asyncio.Future[Any]) -> None:
+        failed = done.cancelled() or done.exception() is not None
+        if failed and self._values.get(key) is done:
+            del self._values[key]
 
 
 class EventHub:
@@ -220,7 +222,7 @@ class EventHub:
         """After a commit that wrote events up to `seq`: tell every process. A failing bus
         only delays delivery (the hubs poll the log), so it does not fail the request."""
         try:
-            await self.bus.publish(seq)
+            await asyncio.wait_for(self.bus.publish(seq), PUBLISH_TIMEOUT)
         except Exception:
             logger.warning("could not publish event %s; hubs will find it by polling", seq)
             self.notify(seq)

@@ -104,6 +104,7 @@ async def still_signed_in(ctx: Context) -> None:
             "Your sign-in has ended (signed out, revoked or expired); sign in again.",
             extensions={"code": "UNAUTHENTICATED"},
         )
+    ctx.viewer = viewer  # a changed role, team or token scope applies from now on
     ctx.authenticated_at = now
 
 
@@ -117,10 +118,16 @@ async def _rows(ctx: Context, statement: Any) -> list[AnyRow]:
 
 
 async def visible(
-    ctx: Context, event: LoggedEvent, extra: ColumnElement[bool] | None = None
+    ctx: Context,
+    event: LoggedEvent,
+    extra: ColumnElement[bool] | None = None,
+    *,
+    shared: bool = True,
 ) -> bool:
-    """Whether the viewer may see the event's record now (and it matches `extra`), in SQL;
-    shared by every subscriber of the process with the same rights."""
+    """Whether the viewer may see the event's record now (and it matches `extra`), in SQL.
+    `shared`: for a live event, the answer serves every subscriber of the process with the
+    same rights (they ask within moments); a replayed event is checked afresh, as its record
+    may have changed hands since."""
     assert ctx.viewer is not None
     model = MODELS[event.entity_type]
     rule = row_rule(ctx.viewer, model)
@@ -130,8 +137,8 @@ async def visible(
         return True
     table = model.__table__
     stmt = select(table.c.id).where(table.c.id == event.entity_id, rule)
-    if extra is not None:
-        stmt = stmt.where(extra)
+    if extra is not None or not shared:
+        stmt = stmt if extra is None else stmt.where(extra)
         return bool(await _rows(ctx, stmt))
     key = ("visible", event.seq, event.entity_type, event.entity_id, scope_key(ctx.viewer))
 
@@ -142,7 +149,8 @@ async def visible(
 
 
 async def record_row(ctx: Context, event: LoggedEvent) -> AnyRow | None:
-    """The event's record as it is now (deleted ones too), read once per process."""
+    """The event's record as it is now (deleted ones too), read once per process for all its
+    subscribers, whose right to see it `visible` has just checked."""
     model = MODELS[event.entity_type]
     table = model.__table__
 
@@ -150,7 +158,9 @@ async def record_row(ctx: Context, event: LoggedEvent) -> AnyRow | None:
         rows = await _rows(ctx, select(table).where(table.c.id == event.entity_id))
         return rows[0] if rows else None
 
-    return await ctx.resources.events.memo.get(("row", event.seq), read)
+    hub = ctx.resources.events
+    # shared while the log stands still: a later replay of the event reads the record anew
+    return await hub.memo.get(("row", event.seq, hub.position), read)
 
 
 def _dropped(reason: str, last: int | None) -> GraphQLError:
@@ -185,7 +195,7 @@ async def event_stream(
     try:
         if start is not None:
             async for event in hub.replay(topic, start, subscriber.start):
-                if await visible(ctx, event, extra() if extra else None):
+                if await visible(ctx, event, extra() if extra else None, shared=False):
                     await still_signed_in(ctx)
                     last = event.seq
                     yield event
@@ -197,6 +207,8 @@ async def event_stream(
                 event = await subscriber.next()
             except SubscriberDropped as exc:
                 raise _dropped(str(exc), last) from None
+            if start is not None and event.seq <= start:
+                continue  # the client resumed from a cursor ahead of this process's hub
             if await visible(ctx, event, extra() if extra else None):
                 await still_signed_in(ctx)
                 yield event

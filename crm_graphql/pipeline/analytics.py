@@ -37,6 +37,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from crm_graphql.db import UTCDateTime
 from crm_graphql.errors import BadRequestError
 from crm_graphql.loaders import Scope
+from crm_graphql.money import divide_half_even
 from crm_graphql.pipeline.models import (
     Deal,
     DealStageChange,
@@ -56,14 +57,6 @@ async def _rows(db: Reader | AsyncSession, statement: Executable) -> Sequence[An
     if isinstance(db, AsyncSession):
         return (await db.execute(statement)).all()
     return await db.rows(statement)
-
-
-def _divide_half_even(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded to the nearest integer, ties to even (banker's rounding)."""
-    quotient, remainder = divmod(numerator, denominator)
-    if 2 * remainder > denominator or (2 * remainder == denominator and quotient % 2 == 1):
-        quotient += 1
-    return quotient
 
 
 # --- board --------------------------------------------------------------------------------
@@ -139,7 +132,7 @@ async def board_totals(
                 currency=row.currency,
                 count=int(row.deal_count or 0),
                 total_minor=total,
-                weighted_minor=_divide_half_even(total * row.probability, 100),
+                weighted_minor=divide_half_even(total * row.probability, 100),
             )
         )
     return columns
@@ -352,7 +345,7 @@ async def forecast(
                 group_id=row.group_id,
                 currency=row.currency,
                 committed_minor=committed,
-                weighted_minor=_divide_half_even(int(row.weighted_x100 or 0), 100),
+                weighted_minor=divide_half_even(int(row.weighted_x100 or 0), 100),
                 best_case_minor=committed + int(row.open_total or 0),
                 deal_count=int(row.deal_count),
             )
