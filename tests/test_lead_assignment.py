@@ -319,3 +319,26 @@ async def test_update_and_delete_a_rule(gql: GraphQLClient, sales: list[str]) ->
     assert _owner(await _lead(gql)) is None
     errors = await gql.user_errors(DELETE_RULE, {"input": {"id": rule["id"]}})
     assert _fields(errors) == {("input", "id"): "NOT_FOUND"}
+
+
+async def test_a_manager_names_only_its_own_team_in_rules(sign_in: SignIn, no_rules: None) -> None:
+    tag = uuid.uuid4().hex[:8]
+    manager = await sign_in.user(f"m-{tag}@assign.tests.example", UserRole.MANAGER)
+    report = await sign_in.user(f"r-{tag}@assign.tests.example", UserRole.SALES, manager)
+    stranger = await sign_in.user(f"s-{tag}@assign.tests.example", UserRole.SALES)
+    client = await sign_in.client(f"m-{tag}@assign.tests.example", UserRole.MANAGER)
+
+    def rule(*users: int) -> dict[str, Any]:
+        return {
+            "input": {
+                "name": factories.unique("Team rule"),
+                "strategy": "ROUND_ROBIN",
+                "userIds": [encode_id("User", u) for u in users],
+            }
+        }
+
+    errors = await client.user_errors(CREATE_RULE, rule(report, stranger))
+    assert [(e["field"], e["code"]) for e in errors] == [(["input", "userIds", "1"], "FORBIDDEN")]
+    created = await client.mutate(CREATE_RULE, rule(report))
+    assert created["leadAssignmentRule"]["users"] == [{"id": encode_id("User", report)}]
+    await client.http.aclose()

@@ -25,7 +25,7 @@ from crm_graphql.pipeline.models import (
     LeadAssignmentRule,
     lead_assignment_rule_users,
 )
-from crm_graphql.records import check_version, find, policy, visible
+from crm_graphql.records import check_assignable, check_version, find, policy, visible
 from crm_graphql.tags.models import Tag, customer_tags
 from crm_graphql.users.models import User, UserRole
 from crm_graphql.validators import normalize_country, required_text
@@ -60,6 +60,8 @@ async def _check_users(
             problems.add(field, "No active User with this ID exists.", ErrorCode.NOT_FOUND)
         elif user.role is not UserRole.SALES:
             problems.add(field, f"Only SALES users take leads; this user is {user.role.value}.")
+        else:
+            check_assignable(session, pk, field, problems)  # a MANAGER: its own team only
         seen.add(pk)
     return list(user_ids)
 
