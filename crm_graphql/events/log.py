@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.audit.recorder import Touched
@@ -178,5 +178,5 @@ async def write_events(
         }
         for d in drafts
     ]
-    await session.execute(insert(Event), rows)
-    return int(await session.scalar(select(func.max(Event.seq))) or 0)
+    written = await session.scalars(insert(Event).returning(Event.seq), rows)
+    return max(written)
