@@ -35,14 +35,11 @@ from graphql import (
     Node,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
-    ValidationRule,
     ValueNode,
     VariableNode,
     get_named_type,
     get_nullable_type,
     is_list_type,
-    validate,
 )
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -53,6 +50,7 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
 )
@@ -273,24 +271,6 @@ def fragment_problems(document: DocumentNode, max_size: int) -> list[GraphQLErro
     return []
 
 
-class FragmentGuard(SchemaExtension):
-    """Refuses documents whose fragments are unknown, circular or expand too far, before any
-    validation rule walks them."""
-
-    def __init__(self, max_size: int) -> None:
-        self.max_size = max_size
-
-    def on_validate(self) -> Iterator[None]:
-        execution = self.execution_context
-        document = execution.graphql_document
-        if document is not None and execution.pre_execution_errors is None:
-            errors = fragment_problems(document, self.max_size)
-            if errors:
-                # Strawberry skips validation when errors are already there.
-                execution.pre_execution_errors = errors
-        yield
-
-
 # Query cost ----------------------------------------------------------------------------------
 
 
@@ -441,106 +421,118 @@ def estimate_cost(
     return estimate.operation(operation)
 
 
-def cost_rule(
-    max_cost: int,
-    *,
+def cost_problems(
+    schema: GraphQLSchema,
+    document: DocumentNode,
     variables: Mapping[str, Any] | None,
+    *,
+    max_cost: int,
     default_page_size: int,
     max_ids: int = MAX_IDS,
-) -> type[ValidationRule]:
-    """A validation rule refusing every operation whose estimated cost is above `max_cost`."""
-
-    class QueryCostRule(ValidationRule):
-        uses_variables = True  # ValidationOnce runs it for every request
-
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            document = context.document
-            for operation in document.definitions:
-                if not isinstance(operation, OperationDefinitionNode):
-                    continue
-                try:
-                    cost = estimate_cost(
-                        context.schema,
-                        document.definitions,
-                        operation,
-                        variables=variables,
-                        default_page_size=default_page_size,
-                        max_ids=max_ids,
-                    )
-                except RecursionError:
-                    context.report_error(
-                        GraphQLError("The document is nested too deeply.", operation)
-                    )
-                    continue
-                if cost > max_cost:
-                    name = f"'{operation.name.value}'" if operation.name else "The operation"
-                    context.report_error(
-                        GraphQLError(
-                            f"{name} could return up to {cost} objects (its estimated cost); "
-                            f"the limit is {max_cost}. Ask for smaller pages (first/last) or "
-                            "fewer nested lists.",
-                            operation,
-                            extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost},
-                        )
-                    )
-
-    return QueryCostRule
-
-
-class QueryCostLimiter(AddValidationRules):
-    """Adds the cost rule, bound to this operation's variables."""
-
-    def __init__(self, max_cost: int, default_page_size: int, max_ids: int = MAX_IDS) -> None:
-        super().__init__([])
-        self.max_cost = max_cost
-        self.default_page_size = default_page_size
-        self.max_ids = max_ids
-
-    def on_operation(self) -> Iterator[None]:
-        self.validation_rules = [
-            cost_rule(
-                self.max_cost,
-                variables=self.execution_context.variables,
-                default_page_size=self.default_page_size,
-                max_ids=self.max_ids,
+) -> list[GraphQLError]:
+    """Refusals of the operations whose estimated cost is above `max_cost`."""
+    problems: list[GraphQLError] = []
+    for operation in document.definitions:
+        if not isinstance(operation, OperationDefinitionNode):
+            continue
+        try:
+            cost = estimate_cost(
+                schema,
+                document.definitions,
+                operation,
+                variables=variables,
+                default_page_size=default_page_size,
+                max_ids=max_ids,
             )
-        ]
-        yield from super().on_operation()
+        except RecursionError:
+            problems.append(GraphQLError("The document is nested too deeply.", operation))
+            continue
+        if cost > max_cost:
+            name = f"'{operation.name.value}'" if operation.name else "The operation"
+            problems.append(
+                GraphQLError(
+                    f"{name} could return up to {cost} objects (its estimated cost); "
+                    f"the limit is {max_cost}. Ask for smaller pages (first/last) or "
+                    "fewer nested lists.",
+                    operation,
+                    extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost},
+                )
+            )
+    return problems
 
 
-class ValidationOnce(SchemaExtension):
-    """Validates each distinct document once per schema: its verdict under every rule but
-    those that read the variables (the cost estimate), which run for every request. Rules are
-    fixed per schema, so the document's text decides the rest of the verdict."""
+@dataclass(frozen=True, slots=True)
+class DocumentLimits:
+    max_fragment_size: int
+    max_cost: int
+    default_page_size: int
+    max_ids: int
 
-    CACHE_SIZE = 1024
-    MAX_CACHED_LENGTH = 20_000  # characters; larger documents are validated every time
+
+class Verdicts:
+    """What validation said of each distinct document (by SHA-256 of its text), most recent
+    first; documents longer than MAX_CACHED_LENGTH characters are checked every time."""
+
+    SIZE = 1024
+    MAX_CACHED_LENGTH = 20_000
+
+    def __init__(self) -> None:
+        self._verdicts: OrderedDict[bytes, list[GraphQLError]] = OrderedDict()
+
+    def key(self, query: str) -> bytes | None:
+        if len(query) > self.MAX_CACHED_LENGTH:
+            return None
+        return hashlib.sha256(query.encode()).digest()
+
+    def get(self, key: bytes | None) -> list[GraphQLError] | None:
+        found = self._verdicts.get(key) if key is not None else None
+        if found is not None:
+            self._verdicts.move_to_end(key)  # type: ignore[arg-type]
+        return found
+
+    def put(self, key: bytes | None, errors: list[GraphQLError]) -> None:
+        if key is not None:
+            self._verdicts[key] = errors
+            if len(self._verdicts) > self.SIZE:
+                self._verdicts.popitem(last=False)
+
+
+class DocumentChecks(SchemaExtension):
+    """Checks a document before it runs, in place of Strawberry's validation step.
+
+    What depends on the text alone is decided once per distinct document: the fragments
+    (unknown, circular or expanding too far, checked before any rule walks them, see
+    fragment_problems) and every validation rule (graphql-core's, the depth, alias and
+    introspection limits). Rules are fixed per schema, so the text decides the verdict. The
+    cost estimate reads the variables (page sizes) and runs for every request, as a direct
+    walk of the operation rather than a validation rule (a rule costs a visitor pass)."""
+
+    def __init__(self, limits: DocumentLimits, verdicts: Verdicts) -> None:
+        self.limits = limits
+        self.verdicts = verdicts
 
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
         document = execution.graphql_document
         if document is not None and execution.pre_execution_errors is None and execution.query:
-            rules = execution.validation_rules
-            fixed = tuple(r for r in rules if not getattr(r, "uses_variables", False))
-            per_request = tuple(r for r in rules if getattr(r, "uses_variables", False))
-            schema = execution.schema
-            cache: OrderedDict[bytes, list[GraphQLError]] = schema.__dict__.setdefault(
-                "_crm_validated", OrderedDict()
-            )
-            cacheable = len(execution.query) <= self.MAX_CACHED_LENGTH
-            key = hashlib.sha256(execution.query.encode()).digest() if cacheable else b""
-            errors = cache.get(key) if cacheable else None
+            key = self.verdicts.key(execution.query)
+            errors = self.verdicts.get(key)
             if errors is None:
-                errors = validate_document(schema._schema, document, fixed)
-                if cacheable:
-                    cache[key] = errors
-                    if len(cache) > self.CACHE_SIZE:
-                        cache.popitem(last=False)
-            else:
-                cache.move_to_end(key)
-            if per_request:
-                errors = errors + validate(schema._schema, document, per_request)
+                errors = fragment_problems(
+                    document, self.limits.max_fragment_size
+                ) or validate_document(
+                    execution.schema._schema, document, execution.validation_rules
+                )
+                self.verdicts.put(key, errors)
+            if not errors:
+                errors = cost_problems(
+                    execution.schema._schema,
+                    document,
+                    execution.variables,
+                    max_cost=self.limits.max_cost,
+                    default_page_size=self.limits.default_page_size,
+                    max_ids=self.limits.max_ids,
+                )
             # Strawberry skips its own validation when this is set (an empty list: valid)
             execution.pre_execution_errors = list(errors)
         yield
@@ -552,21 +544,22 @@ class ValidationOnce(SchemaExtension):
 def hardening_extensions(settings: Settings, *, max_ids: int = MAX_IDS) -> list[ExtensionFactory]:
     """Limits for every environment (tokens, fragments, depth, aliases, introspection depth,
     cost); in production also no introspection and masked errors."""
+    limits = DocumentLimits(
+        max_fragment_size=settings.max_tokens,
+        max_cost=settings.max_query_cost,
+        default_page_size=settings.default_page_size,
+        max_ids=max_ids,
+    )
     extensions: list[ExtensionFactory] = [
         functools.partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        functools.partial(FragmentGuard, max_size=settings.max_tokens),
+        # parsed documents are immutable and shared between requests of the same text
+        functools.partial(ParserCache, maxsize=Verdicts.SIZE),
         functools.partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
         functools.partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
         # graphql-core recommends it but Strawberry does not add it: the depth limiter and the
         # cost estimate skip introspection, which `fields { type { fields ... } } }` explodes.
         functools.partial(AddValidationRules, [MaxIntrospectionDepthRule]),
-        functools.partial(
-            QueryCostLimiter,
-            max_cost=settings.max_query_cost,
-            default_page_size=settings.default_page_size,
-            max_ids=max_ids,
-        ),
-        ValidationOnce,
+        functools.partial(DocumentChecks, limits, Verdicts()),
     ]
     if settings.is_production:
         extensions += [DisableIntrospection, MaskUnexpectedErrors]
