@@ -23,7 +23,7 @@ from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from crm_graphql.auth.service import authenticate
+from crm_graphql.auth.viewers import ViewerCache
 from crm_graphql.context import Context, Resources
 from crm_graphql.crypto import BlindIndex, KeyRing
 from crm_graphql.db import create_engine, create_sessionmaker, database_state
@@ -83,7 +83,7 @@ class GraphQLView(GraphQL[Context, None]):
         """WebSocket clients sign in with `connection_init`'s payload:
         `{"Authorization": "Bearer <token>"}`; without a valid token the socket closes (4403)."""
         token = context.bearer_token()
-        viewer = await authenticate(context.reader, token) if token else None
+        viewer = await context.resources.viewers.viewer(context.reader, token) if token else None
         await context.reader.close()
         if viewer is None:
             raise ConnectionRejectionError({"reason": "Sign in: a valid bearer token is needed."})
@@ -150,6 +150,7 @@ def _failed_before_execution(error: GraphQLError) -> bool:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     engine = create_engine(settings)
+    viewers = ViewerCache(settings.auth_cache_seconds)
     resources = Resources(
         settings,
         engine,
@@ -161,7 +162,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             create_bus(settings.event_bus_url),
             queue_limit=settings.subscription_queue,
             poll_seconds=settings.event_poll_seconds,
+            on_access_changed=viewers.clear,
         ),
+        viewers=viewers,
     )
     view = GraphQLView(resources)
 

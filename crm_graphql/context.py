@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from crm_graphql.auth.access import Viewer, row_rule
+from crm_graphql.auth.viewers import ViewerCache
 from crm_graphql.crypto import BlindIndex, KeyRing
 from crm_graphql.db import Base, SoftDeletable
 from crm_graphql.events.hub import EventHub
@@ -30,6 +31,7 @@ class Resources:
     keyring: KeyRing
     blind_index: BlindIndex
     events: EventHub
+    viewers: ViewerCache
 
 
 @dataclass

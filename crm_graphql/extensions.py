@@ -20,7 +20,6 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from crm_graphql.auth.permissions import ROOT_FIELDS, Access
-from crm_graphql.auth.service import authenticate
 from crm_graphql.batched import execute_batched
 from crm_graphql.context import Context
 from crm_graphql.db import StatementStats, current_stats
@@ -152,7 +151,7 @@ class Authorization(SchemaExtension):
         ctx = execution.context
         token = ctx.bearer_token()
         if token is not None:
-            ctx.viewer = await authenticate(ctx.reader, token)
+            ctx.viewer = await ctx.resources.viewers.viewer(ctx.reader, token)
             ctx.authenticated_at = time.monotonic()
         document = execution.graphql_document
         operation = selected_operation(document, execution.operation_name)

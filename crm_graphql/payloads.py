@@ -45,6 +45,8 @@ def user_errors(error: DomainError) -> list[UserError]:
 
 
 R = TypeVar("R")
+# what a signed-in viewer is made of: a change (not a creation) invalidates cached viewers
+ACCESS_MODELS = frozenset({"AccessToken", "User"})
 
 
 def forbidden(field_name: str) -> list[UserError]:
@@ -83,9 +85,8 @@ async def mutate(
                 request_id=request_id_of(ctx),
                 client_address=ctx.client_address(),
             )
-            last_event = await write_events(
-                session, recorder.touched(), actor_user_id=ctx.viewer.user_id
-            )
+            touched = recorder.touched()
+            last_event = await write_events(session, touched, actor_user_id=ctx.viewer.user_id)
     except DomainError as exc:
         return None, user_errors(exc)
     except StaleDataError:
@@ -106,6 +107,8 @@ async def mutate(
             )
         ]
     await ctx.after_write()
+    if any(t.entity_type in ACCESS_MODELS and not t.inserted for t in touched):
+        await ctx.resources.events.access_changed()  # cached viewers are read afresh
     if last_event is not None:
         await ctx.resources.events.published(last_event)
     return result, []

@@ -71,6 +71,7 @@ class Settings:
     seed_customers: int = 200
     db_pool_size: int = 10
     session_hours: int = 12
+    auth_cache_seconds: int = 5
     retention_days: int = 730
     encryption_keys: str = DEV_ENCRYPTION_KEYS
     blind_index_key: str = DEV_BLIND_INDEX_KEY
@@ -131,6 +132,7 @@ class Settings:
             seed_customers=_int(env, "CRM_SEED_CUSTOMERS", 200, minimum=0),
             db_pool_size=_int(env, "CRM_DB_POOL_SIZE", 10),
             session_hours=_int(env, "CRM_SESSION_HOURS", 12),
+            auth_cache_seconds=_int(env, "CRM_AUTH_CACHE_SECONDS", 5, minimum=0),
             retention_days=_int(env, "CRM_RETENTION_DAYS", 730),
             max_query_depth=_int(env, "CRM_MAX_QUERY_DEPTH", 10),
             max_aliases=_int(env, "CRM_MAX_ALIASES", 100, minimum=0),

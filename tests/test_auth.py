@@ -306,14 +306,17 @@ async def test_expired_token_is_401(
     await sign_in.user(address, UserRole.SALES)
     issued = await create_token(gql, await user_global_id(gql, address), ["CUSTOMERS_READ"])
     assert issued["errors"] == []
-    client = connect(issued["secret"])
-    await client.query(CUSTOMERS)
     decoded = decode_id(issued["accessToken"]["id"])
     assert decoded is not None
-    pk = decoded.pk
-    past = datetime.now(UTC) - timedelta(minutes=1)
+    soon = datetime.now(UTC) + timedelta(seconds=1)
     async with app.state.resources.engine.begin() as conn:
-        await conn.execute(update(AccessToken).where(AccessToken.id == pk).values(expires_at=past))
+        await conn.execute(
+            update(AccessToken).where(AccessToken.id == decoded.pk).values(expires_at=soon)
+        )
+    client = connect(issued["secret"])
+    await client.query(CUSTOMERS)  # the viewer is cached now, but not past the token's expiry
+    assert len(app.state.resources.viewers) > 0
+    await asyncio.sleep((soon - datetime.now(UTC)).total_seconds() + 0.1)
     await assert_unauthenticated(client)
 
 

@@ -165,3 +165,26 @@ async def test_a_deal_moved_through_one_server_reaches_a_subscriber_of_the_other
     assert sequences == sorted(set(sequences))
     assert [(e["kind"], "stage" in e["changedFields"]) for e in missed] == [("MOVED", True)] * 2
     assert live["deal"]["version"] == version
+
+
+async def test_a_logout_through_one_server_is_refused_by_the_other_at_once(
+    two_servers: tuple[Api, Api],
+) -> None:
+    """Each process caches signed-in viewers for CRM_AUTH_CACHE_SECONDS (5 s); a logout on B
+    clears A's cache through the bus, so A refuses the token on the next request."""
+    a, b = two_servers
+    session = await Api(b.host).call(
+        "mutation($i: LoginInput!) { login(input: $i) { token errors { code } } }",
+        {"i": {"email": "admin@example.com", "password": DEMO_PASSWORD}},
+    )
+    token = session["token"]
+    query = {"query": "{ viewer { id } }"}
+    async with httpx.AsyncClient(
+        base_url=f"http://{a.host}", headers={"authorization": f"Bearer {token}"}, timeout=30
+    ) as on_a:
+        assert (await on_a.post("/graphql", json=query)).status_code == 200  # A caches it
+        await Api(b.host, token).call("mutation { logout { errors { code } } }")
+        started = time.monotonic()
+        while (await on_a.post("/graphql", json=query)).status_code != 401:
+            assert time.monotonic() - started < 1.0, "A still accepts the token after 1 s"
+            await asyncio.sleep(0.02)

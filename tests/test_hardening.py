@@ -16,10 +16,10 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.schema.schema import validate_document
 
-import crm_graphql.extensions
 import crm_graphql.tags.queries
 from crm_graphql import hardening
 from crm_graphql.app import GraphQLView, create_app
+from crm_graphql.auth.viewers import ViewerCache
 from crm_graphql.hardening import MAX_NESTING, estimate_cost
 from crm_graphql.schema import create_schema
 from crm_graphql.settings import Settings, SettingsError
@@ -506,7 +506,7 @@ async def test_a_failure_before_execution_is_a_masked_500(
     async def failing_authenticate(*args: object, **kwargs: object) -> None:
         raise RuntimeError("connection to db-internal.example:5432 refused")
 
-    monkeypatch.setattr(crm_graphql.extensions, "authenticate", failing_authenticate)
+    monkeypatch.setattr(ViewerCache, "viewer", failing_authenticate)
     response = await post(prod, "{ tags(first: 1) { totalCount } }")
     assert response.status_code == 500
     (error,) = response.json()["errors"]

@@ -54,7 +54,8 @@ query($first: Int!) {
 @pytest.fixture(scope="module")
 async def seeded(backend: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
     async with fresh_database(backend, tmp_path_factory.mktemp("seeded")) as url:
-        settings = Settings(database_url=url, debug=True, env="test")
+        # every request looks its token up (no viewer cache): counts are the worst case
+        settings = Settings(database_url=url, debug=True, env="test", auth_cache_seconds=0)
         engine = create_engine(settings)
         await upgrade(engine)
         await seed(engine, customers=CUSTOMERS)

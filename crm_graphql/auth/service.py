@@ -165,12 +165,26 @@ async def create_api_token(
 
 async def authenticate(reader: Reader, secret: str) -> Viewer | None:
     """The viewer a bearer token stands for, or None when it is unknown, expired or revoked."""
+    found = await signed_in(reader, secret)
+    return found.viewer if found is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A valid token's viewer, and when the token expires."""
+
+    viewer: Viewer
+    expires_at: datetime
+
+
+async def signed_in(reader: Reader, secret: str) -> SignedIn | None:
+    """authenticate(), with the token's expiry (for caches)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     t = AccessToken.__table__.c
     u = User.__table__.c
     rows = await reader.rows(
-        select(t.id, t.scopes, u.id.label("user_id"), u.role)
+        select(t.id, t.scopes, t.expires_at, u.id.label("user_id"), u.role)
         .join_from(AccessToken.__table__, User.__table__, u.id == t.user_id)
         .where(
             t.token_hash == token_digest(secret),
@@ -188,9 +202,10 @@ async def authenticate(reader: Reader, secret: str) -> Viewer | None:
         found = await reader.rows(select(u.id).where(u.manager_id == row.user_id))
         reports = frozenset(r.id for r in found)
     scopes = frozenset(Permission(s) for s in row.scopes.split()) if row.scopes else None
-    return Viewer.of(
+    viewer = Viewer.of(
         user_id=row.user_id, role=role, token_id=row.id, scopes=scopes, reports=reports
     )
+    return SignedIn(viewer, row.expires_at)
 
 
 async def create_user(

@@ -1,4 +1,5 @@
-"""The event bus between server processes: it carries only "the log grew to sequence N".
+"""The event bus between server processes: it carries only "the log grew to sequence N" and
+"tokens or users changed" (signed-in viewers are cached per process, auth/viewers.py).
 
 Subscribers never read events from the bus: each process's hub reads them from the log, so
 a lost or late message delays delivery but never loses or reorders an event (the hub also
@@ -22,20 +23,32 @@ import asyncpg
 import redis.asyncio as redis
 
 CHANNEL = "crm_events"
+ACCESS_CHANGED = "access"
 RECONNECT_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)
 READY_TIMEOUT = 10.0
 
 logger = logging.getLogger(__name__)
 
 OnSequence = Callable[[int | None], None]  # None: "something may have been missed"
+OnAccessChanged = Callable[[], None]
+
+
+def _ignore() -> None:
+    pass
 
 
 class EventBus(Protocol):
-    async def start(self, on_sequence: OnSequence) -> None:
-        """Starts listening; `on_sequence` is called in the event loop for every message."""
+    async def start(
+        self, on_sequence: OnSequence, on_access_changed: OnAccessChanged = _ignore
+    ) -> None:
+        """Starts listening; the callbacks are called in the event loop for every message
+        (and both when messages may have been missed)."""
 
     async def publish(self, seq: int) -> None:
         """Tells every process (this one included) that the log reached `seq`."""
+
+    async def publish_access_changed(self) -> None:
+        """Tells every process (this one included) that tokens or users changed."""
 
     async def stop(self) -> None: ...
 
@@ -45,29 +58,42 @@ class MemoryBus:
 
     def __init__(self) -> None:
         self._on_sequence: OnSequence | None = None
+        self._on_access_changed: OnAccessChanged = _ignore
 
-    async def start(self, on_sequence: OnSequence) -> None:
+    async def start(
+        self, on_sequence: OnSequence, on_access_changed: OnAccessChanged = _ignore
+    ) -> None:
         self._on_sequence = on_sequence
+        self._on_access_changed = on_access_changed
 
     async def publish(self, seq: int) -> None:
         if self._on_sequence is not None:
             self._on_sequence(seq)
 
+    async def publish_access_changed(self) -> None:
+        self._on_access_changed()
+
     async def stop(self) -> None:
         self._on_sequence = None
+        self._on_access_changed = _ignore
 
 
 class _Listening:
     """A listener task that reconnects with backoff and reports each reconnection as a
-    possible gap (None), so the hub reads the log to catch up."""
+    possible gap (None, and a possible access change), so the hub reads the log to catch up
+    and cached viewers are read afresh."""
 
     def __init__(self) -> None:
         self._task: asyncio.Task[None] | None = None
         self._on_sequence: OnSequence = lambda seq: None
+        self._on_access_changed: OnAccessChanged = _ignore
         self.ready = asyncio.Event()
 
-    async def start(self, on_sequence: OnSequence) -> None:
+    async def start(
+        self, on_sequence: OnSequence, on_access_changed: OnAccessChanged = _ignore
+    ) -> None:
         self._on_sequence = on_sequence
+        self._on_access_changed = on_access_changed
         self._task = asyncio.create_task(self._run(), name=f"{type(self).__name__} listener")
         try:
             await asyncio.wait_for(self.ready.wait(), timeout=READY_TIMEOUT)
@@ -86,13 +112,26 @@ class _Listening:
             except Exception:
                 logger.warning("event bus connection lost; reconnecting", exc_info=True)
             self._on_sequence(None)
+            self._on_access_changed()
             await asyncio.sleep(RECONNECT_SECONDS[min(attempt, len(RECONNECT_SECONDS) - 1)])
             attempt += 1
 
     async def _listen(self) -> None:
         raise NotImplementedError
 
+    async def publish(self, seq: int) -> None:
+        await self._send(str(seq))
+
+    async def publish_access_changed(self) -> None:
+        await self._send(ACCESS_CHANGED)
+
+    async def _send(self, payload: str) -> None:
+        raise NotImplementedError
+
     def _received(self, payload: Any) -> None:
+        if payload in (ACCESS_CHANGED, ACCESS_CHANGED.encode()):
+            self._on_access_changed()
+            return
         try:
             self._on_sequence(int(payload))
         except (TypeError, ValueError):
@@ -122,8 +161,8 @@ class RedisBus(_Listening):
         finally:
             await pubsub.aclose()  # type: ignore[no-untyped-call]
 
-    async def publish(self, seq: int) -> None:
-        await self._client.publish(CHANNEL, str(seq))
+    async def _send(self, payload: str) -> None:
+        await self._client.publish(CHANNEL, payload)
 
     async def stop(self) -> None:
         await self._cancel()
@@ -149,13 +188,13 @@ class PostgresBus(_Listening):
             if not conn.is_closed():
                 await conn.close()
 
-    async def publish(self, seq: int) -> None:
+    async def _send(self, payload: str) -> None:
         async with self._send_lock:
             for attempt in range(2):
                 if self._sender is None or self._sender.is_closed():
                     self._sender = await asyncpg.connect(self._dsn)
                 try:
-                    await self._sender.execute("SELECT pg_notify($1, $2)", CHANNEL, str(seq))
+                    await self._sender.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
                     return
                 except (OSError, asyncpg.PostgresConnectionError):
                     self._sender = None

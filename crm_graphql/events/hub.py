@@ -186,9 +186,11 @@ class EventHub:
         *,
         queue_limit: int = 1000,
         poll_seconds: float = 5.0,
+        on_access_changed: Callable[[], None] = lambda: None,
     ) -> None:
         self._engine = engine
         self.bus = bus
+        self._on_access_changed = on_access_changed
         self._queue_limit = queue_limit
         self._poll_seconds = poll_seconds
         self._subscribers: set[Subscriber] = set()
@@ -199,7 +201,7 @@ class EventHub:
 
     async def start(self) -> None:
         self.position = await self._head()
-        await self.bus.start(self.notify)
+        await self.bus.start(self.notify, self._on_access_changed)
         self._task = asyncio.create_task(self._run(), name="event hub")
 
     async def stop(self) -> None:
@@ -226,6 +228,18 @@ class EventHub:
         except Exception:
             logger.warning("could not publish event %s; hubs will find it by polling", seq)
             self.notify(seq)
+
+    async def access_changed(self) -> None:
+        """After a commit that changed tokens or users: every process forgets its cached
+        viewers (this one at once, whether or not the bus answers)."""
+        self._on_access_changed()
+        try:
+            await asyncio.wait_for(self.bus.publish_access_changed(), PUBLISH_TIMEOUT)
+        except Exception:
+            logger.warning(
+                "could not publish an access change; other processes' cached "
+                "viewers expire on their own"
+            )
 
     def subscribe(self, topic: Topic) -> Subscriber:
         subscriber = Subscriber(topic, self.position, self._queue_limit)

@@ -1,0 +1,169 @@
+"""The per-process cache of signed-in viewers (auth/viewers.py), on its own clock."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Executable, update
+from starlette.applications import Starlette
+
+from crm_graphql.auth import service
+from crm_graphql.auth.models import AccessToken
+from crm_graphql.auth.permissions import Permission
+from crm_graphql.auth.viewers import ViewerCache
+from crm_graphql.context import Resources
+from crm_graphql.db import StatementStats, current_stats, write_session
+from crm_graphql.reader import AnyRow, Reader
+from crm_graphql.users.models import UserRole
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def resources(app: Starlette) -> Resources:
+    resources: Resources = app.state.resources
+    return resources
+
+
+@pytest.fixture
+async def reader(resources: Resources) -> AsyncIterator[Reader]:
+    reader = Reader(resources.engine)
+    yield reader
+    await reader.close()
+
+
+async def new_token(resources: Resources, expires_in: timedelta = timedelta(days=1)) -> Any:
+    async with write_session(resources.sessionmaker) as session:
+        user = await service.create_user(
+            session=session,
+            email=f"cache-{uuid.uuid4().hex[:8]}@tests.example",
+            name="Cache Test",
+            role=UserRole.SALES,
+            password="correct horse battery staple",
+        )
+        return await service.create_api_token(
+            session=session,
+            user_id=user.id,
+            name="cache test",
+            scopes=frozenset({Permission.CUSTOMERS_READ}),
+            expires_at=datetime.now(UTC) + expires_in,
+            created_by=user.id,
+        )
+
+
+async def revoke_in_database(resources: Resources, token_id: int) -> None:
+    """A change made outside the API (no mutation tells the caches)."""
+    async with resources.engine.begin() as conn:
+        await conn.execute(
+            update(AccessToken)
+            .where(AccessToken.id == token_id)
+            .values(revoked_at=datetime.now(UTC))
+        )
+
+
+async def counted(cache: ViewerCache, reader: Reader, secret: str) -> tuple[Any, int]:
+    """The viewer, and how many statements finding it took."""
+    stats = StatementStats()
+    token = current_stats.set(stats)
+    try:
+        return await cache.viewer(reader, secret), stats.statements
+    finally:
+        current_stats.reset(token)
+
+
+async def test_a_cached_viewer_costs_no_statement(resources: Resources, reader: Reader) -> None:
+    issued = await new_token(resources)
+    cache = ViewerCache(5, clock=Clock())
+    first, statements = await counted(cache, reader, issued.secret)
+    assert first is not None
+    assert first.token_id == issued.record.id
+    assert statements == 1
+    again, statements = await counted(cache, reader, issued.secret)
+    assert again == first
+    assert statements == 0
+
+
+async def test_a_change_outside_the_api_is_seen_when_the_lifetime_ends(
+    resources: Resources, reader: Reader
+) -> None:
+    issued = await new_token(resources)
+    clock = Clock()
+    cache = ViewerCache(5, clock=clock)
+    assert await cache.viewer(reader, issued.secret) is not None
+    await revoke_in_database(resources, issued.record.id)
+    clock.now += 4.9
+    assert await cache.viewer(reader, issued.secret) is not None  # within the lifetime
+    clock.now += 0.2
+    assert await cache.viewer(reader, issued.secret) is None
+    assert len(cache) == 0  # refusals are not kept
+
+
+async def test_a_viewer_is_not_kept_past_its_token_expiry(
+    resources: Resources, reader: Reader
+) -> None:
+    issued = await new_token(resources, expires_in=timedelta(seconds=30))
+    clock = Clock()
+    cache = ViewerCache(3600, clock=clock)
+    assert await cache.viewer(reader, issued.secret) is not None
+    clock.now += 29
+    _, statements = await counted(cache, reader, issued.secret)
+    assert statements == 0
+    clock.now += 2  # past the token's expiry on the cache's clock: looked up again
+    _, statements = await counted(cache, reader, issued.secret)
+    assert statements == 1
+
+
+async def test_clear_empties_the_cache(resources: Resources, reader: Reader) -> None:
+    issued = await new_token(resources)
+    cache = ViewerCache(5, clock=Clock())
+    assert await cache.viewer(reader, issued.secret) is not None
+    await revoke_in_database(resources, issued.record.id)
+    cache.clear()
+    assert await cache.viewer(reader, issued.secret) is None
+
+
+class ClearingReader(Reader):
+    """A reader during whose statement the cache is cleared (a logout commits meanwhile)."""
+
+    cache: ViewerCache
+
+    async def rows(self, statement: Executable) -> list[AnyRow]:
+        found = list(await super().rows(statement))
+        self.cache.clear()
+        return found
+
+
+async def test_a_viewer_read_while_the_cache_was_cleared_is_not_kept(
+    resources: Resources,
+) -> None:
+    issued = await new_token(resources)
+    cache = ViewerCache(5, clock=Clock())
+    reader = ClearingReader(resources.engine)
+    reader.cache = cache
+    try:
+        assert await cache.viewer(reader, issued.secret) is not None
+    finally:
+        await reader.close()
+    assert len(cache) == 0
+
+
+async def test_a_cache_of_zero_seconds_looks_every_token_up(
+    resources: Resources, reader: Reader
+) -> None:
+    issued = await new_token(resources)
+    cache = ViewerCache(0, clock=Clock())
+    for _ in range(2):
+        viewer, statements = await counted(cache, reader, issued.secret)
+        assert viewer is not None
+        assert statements == 1
+    assert len(cache) == 0
