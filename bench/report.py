@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 import asyncpg
 
 Row = tuple[str, str, float | None, float | None, float | None]
+SQLITE_KEY = "sqlite_"  # figures and failures of the SQLite part
+SQLITE_NOTE = "SQLite "  # its notes
 
 
 def _meminfo_gib() -> str:
@@ -29,7 +32,10 @@ def _cpu_model() -> str:
 
 
 async def _pg_version(dsn: str) -> str:
-    conn = await asyncpg.connect(dsn)
+    try:
+        conn = await asyncpg.connect(dsn)
+    except (OSError, asyncpg.PostgresError):  # `--only SQLite` needs no PostgreSQL
+        return "unavailable"
     try:
         return str(await conn.fetchval("SHOW server_version"))
     finally:
@@ -44,6 +50,7 @@ def machine(dsn: str) -> dict[str, str]:
         "memory": _meminfo_gib(),
         "python": platform.python_version(),
         "postgresql": asyncio.run(_pg_version(dsn)),
+        "sqlite": sqlite3.sqlite_version,
         "os": platform.platform(),
     }
 
@@ -67,6 +74,85 @@ def _rows(figures: dict[str, float]) -> list[Row]:
         ("W3 lookup, 32 clients", "requests/s", *each("w3_rps")),
         ("W4 logInteraction, 8 clients", "requests/s", figures.get("api_w4_rps"), None, None),
     ]
+
+
+def _sqlite_rows(figures: dict[str, float]) -> list[tuple[str, str, float | None, float | None]]:
+    def each(key: str) -> tuple[float | None, float | None]:
+        return figures.get(f"sqlite_api_{key}"), figures.get(f"sqlite_raw_{key}")
+
+    return [
+        ("W1 dashboard, 1 client", "p50 latency (ms)", *each("w1_p50_ms")),
+        ("W1 dashboard, 1 client", "p99 latency (ms)", *each("w1_p99_ms")),
+        ("W1 dashboard, 8 clients", "requests/s", *each("w1_rps")),
+        ("W3 lookup, 32 clients", "requests/s", *each("w3_rps")),
+        ("W4 logInteraction, 8 clients", "requests/s", figures.get("sqlite_api_w4_rps"), None),
+    ]
+
+
+def _split(results: dict[str, Any], sqlite: bool) -> dict[str, Any]:
+    """The figures, failures and notes of the SQLite part (sqlite=True) or of the rest."""
+
+    def keep(key: str) -> bool:
+        return key.startswith(SQLITE_KEY) == sqlite
+
+    return {
+        **results,
+        "figures": {k: v for k, v in results["figures"].items() if keep(k)},
+        "failures": {k: v for k, v in results["failures"].items() if keep(k)},
+        "notes": [n for n in results["notes"] if n.startswith(SQLITE_NOTE) == sqlite],
+    }
+
+
+def _failures_and_notes(results: dict[str, Any]) -> list[str]:
+    lines = [
+        f"Failed requests: {sum(results['failures'].values())} "
+        f"({', '.join(f'{k} {v}' for k, v in results['failures'].items())}).",
+    ]
+    return lines + [f"{note[0].upper()}{note[1:]}." for note in results["notes"]]
+
+
+def _sqlite_section(
+    results: dict[str, Any], info: dict[str, str], settings: dict[str, Any]
+) -> list[str]:
+    lines = [
+        "## On SQLite",
+        "",
+        f"Data: the same {settings['customers']:,} customers (seed 42) in a fresh SQLite "
+        f"{info.get('sqlite', '')} file on the same disk (`crm-graphql migrate`, "
+        "`crm-graphql seed`, then `ANALYZE`), in WAL mode as the API's connections set it. "
+        "crm-graphql: `crm-graphql serve --workers 2`, production mode. Raw floor: "
+        "bench/raw_sqlite.py, raw_server.py's answer-building code on the standard library's "
+        "sqlite3 (one read-only connection per worker, queries run inline on the event loop) "
+        "and orjson, 2 uvicorn workers (uvloop, httptools). Same load as on PostgreSQL: one "
+        "asyncio process on the same machine; medians of "
+        f"{settings['repeats']} runs ({settings['seconds']:g} s each for requests/s, "
+        f"{settings['latency_requests']} requests each for latency) after a warm-up. "
+        "Ratios are ours / raw: above 1 is slower for latency, below 1 is slower for "
+        "requests/s.",
+        "",
+        "| workload | metric | crm-graphql | raw sqlite3 | ours / raw |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for workload, metric, ours, raw in _sqlite_rows(results["figures"]):
+        lines.append(
+            f"| {workload} | {metric} | {_fmt(ours)} | {_fmt(raw)} | {_ratio(ours, raw)} |"
+        )
+    return [*lines, "", *_failures_and_notes(results)]
+
+
+def _timings(timings: dict[str, float]) -> str:
+    parts = []
+    if "data_s" in timings:
+        parts.append(f"data preparation took {timings['data_s']:.0f} s")
+    if "sqlite_s" in timings:
+        parts.append(
+            f"the SQLite part took {timings['sqlite_s']:.0f} s (data preparation "
+            f"{timings.get('sqlite_data_s', 0):.0f} s, of which seeding "
+            f"{timings.get('sqlite_seed_s', 0):.0f} s)"
+        )
+    parts.append(f"the whole run {timings.get('total_s', 0):.0f} s")
+    text = "; ".join(parts)
+    return f"{text[0].upper()}{text[1:]}."
 
 
 def _http_section(results: dict[str, Any], settings: dict[str, Any]) -> list[str]:
@@ -97,10 +183,8 @@ def _http_section(results: dict[str, Any], settings: dict[str, Any]) -> list[str
         "",
         f"W2 SQL statements per W1 request ({counts}): {'equal' if equal else 'NOT EQUAL'}.",
         "",
-        f"Failed requests: {sum(results['failures'].values())} "
-        f"({', '.join(f'{k} {v}' for k, v in results['failures'].items())}).",
+        *_failures_and_notes(results),
     ]
-    lines += [f"{note[0].upper()}{note[1:]}." for note in results["notes"]]
     return lines
 
 
@@ -177,20 +261,20 @@ def markdown(results: dict[str, Any], info: dict[str, str], settings: dict[str, 
         "",
         f"Date: {info['date']}. Machine: {info['nproc']} CPUs ({info['cpu']}), "
         f"{info['memory']} memory, {info['os']}; Python {info['python']}, "
-        f"PostgreSQL {info['postgresql']}.",
+        f"PostgreSQL {info['postgresql']}, SQLite {info.get('sqlite', 'unknown')}.",
         "",
     ]
-    if results["figures"]:
-        lines += _http_section(results, settings)
+    sections = []
+    postgresql, sqlite = _split(results, sqlite=False), _split(results, sqlite=True)
+    if postgresql["figures"]:
+        sections.append(_http_section(postgresql, settings))
+    if sqlite["figures"]:
+        sections.append(_sqlite_section(sqlite, info, settings))
     if results["live"]:
-        if results["figures"]:
+        sections.append(_live_section(results["live"], settings))
+    for n, section in enumerate(sections):
+        if n:
             lines.append("")
-        lines += _live_section(results["live"], settings)
-    timings = results["timings"]
-    lines += [
-        "",
-        f"Data preparation took {timings.get('data_s', 0):.0f} s; the whole run "
-        f"{timings.get('total_s', 0):.0f} s.",
-        "",
-    ]
+        lines += section
+    lines += ["", _timings(results["timings"]), ""]
     return "\n".join(lines)

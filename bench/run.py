@@ -1,10 +1,11 @@
 """`make bench`: a fresh seeded PostgreSQL database, the API and the raw floor under HTTP load
-(W1-W4), then subscription latency across two server processes on each event bus (W6).
+(W1-W4); the same data in a fresh SQLite file, the API and a raw sqlite3 floor under the same
+load (SQLite); then subscription latency across two server processes on each event bus (W6).
 
 Prints a markdown report and writes it to bench/results/latest.md (raw figures to latest.json).
-`--only W1-W4` or `--only W6` runs one part (on fresh data too) and only prints its report
-(raw figures to bench/results/only-<part>.json). Sizes can be lowered for a quick try:
-BENCH_CUSTOMERS, BENCH_SECONDS, BENCH_LATENCY_REQUESTS, BENCH_SUBSCRIBERS, BENCH_MOVES.
+`--only W1-W4`, `--only SQLite` or `--only W6` runs one part (on fresh data too) and only prints
+its report (raw figures to bench/results/only-<part>.json). Sizes can be lowered for a quick
+try: BENCH_CUSTOMERS, BENCH_SECONDS, BENCH_LATENCY_REQUESTS, BENCH_SUBSCRIBERS, BENCH_MOVES.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sqlite3
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Coroutine
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -54,7 +57,8 @@ ID_SEED = 20260101
 ADMIN = ("admin@example.com", DEMO_PASSWORD)
 W2_PAGE_SIZES = (10, 100, 500)
 JSON = {"content-type": "application/json"}
-PARTS = ("W1-W4", "W6")
+PARTS = ("W1-W4", "SQLite", "W6")
+SQLITE_FILE = "crm.sqlite3"
 W6_BUSES = (
     ("Redis", os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")),
     ("PostgreSQL", BENCH_DSN),
@@ -130,6 +134,26 @@ async def analyze() -> None:
         await conn.execute("VACUUM ANALYZE")
     finally:
         await conn.close()
+
+
+def sqlite_env(env: dict[str, str], path: Path) -> dict[str, str]:
+    """`base_env()` (same keys) with the SQLite file as the database."""
+    return {**env, "CRM_DATABASE_URL": f"sqlite:///{path}"}
+
+
+def prepare_sqlite(env: dict[str, str], path: Path, results: Results) -> None:
+    """Migrates and seeds the SQLite file (before serving: `serve` seeds an empty one itself)."""
+    start = time.perf_counter()
+    run_checked(crm("migrate"), env, 300)
+    log(f"seeding {CUSTOMERS} customers into {path}")
+    seeding = time.perf_counter()
+    log(run_checked(crm("seed", "--customers", str(CUSTOMERS)), env, 900).strip())
+    results.timings["sqlite_seed_s"] = time.perf_counter() - seeding
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("ANALYZE")
+        db.commit()
+    results.timings["sqlite_data_s"] = time.perf_counter() - start
+    log(f"SQLite data ready in {results.timings['sqlite_data_s']:.1f} s")
 
 
 # --- measuring -------------------------------------------------------------------------------
@@ -216,26 +240,41 @@ def raw_server(env: dict[str, str]) -> Any:
     return server(args, {**env, "BENCH_RAW_DSN": BENCH_DSN}, "/healthz", port, log_path("raw"))
 
 
+def raw_sqlite_server(env: dict[str, str], path: Path) -> Any:
+    port = free_port()
+    args = [
+        str(BIN / "python"), "-m", "uvicorn", "--app-dir", "bench", "raw_sqlite:app",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
+        "--loop", "uvloop", "--http", "httptools", "--log-level", "warning",
+    ]  # fmt: skip
+    return server(
+        args, {**env, "BENCH_RAW_SQLITE": str(path)}, "/healthz", port, log_path("sqlite_raw")
+    )
+
+
 def log_path(name: str) -> Path:
     """Server logs go to the temp directory (bench/results keeps only the results)."""
     LOGS.mkdir(parents=True, exist_ok=True)
     return LOGS / f"{name}.log"
 
 
-def bench_api(env: dict[str, str], ids: list[str], results: Results) -> dict[str, Any]:
-    """W1, W3 and W4 against the production-mode API; returns W1 and W3 answers to compare."""
-    with api_server(env, debug=False, name="api") as base:
+def bench_api(
+    env: dict[str, str], ids: list[str], results: Results, prefix: str = ""
+) -> dict[str, Any]:
+    """W1, W3 and W4 against the production-mode API; returns W1 and W3 answers to compare.
+    Figures are named `<prefix>api_...`, the server log `<prefix>api.log`."""
+    with api_server(env, debug=False, name=f"{prefix}api") as base:
         url = f"{base}/graphql"
         target = Target(url, {"authorization": f"Bearer {login(url)}"})
         samples = {
             "W1": probe(target, wl.dashboard(100)(0, 0)),
             "W3": probe(target, wl.lookup(ids)(0, 0)),
         }
-        record_latency(results, "api_w1", target, wl.dashboard(100))
-        record_rps(results, "api_w1", target, wl.dashboard(100), 8)
-        record_rps(results, "api_w3", target, wl.lookup(ids), 32)
+        record_latency(results, f"{prefix}api_w1", target, wl.dashboard(100))
+        record_rps(results, f"{prefix}api_w1", target, wl.dashboard(100), 8)
+        record_rps(results, f"{prefix}api_w3", target, wl.lookup(ids), 32)
         check_write(probe(target, wl.log_interaction(ids)(0, 0)))
-        record_rps(results, "api_w4", target, wl.log_interaction(ids), 8)
+        record_rps(results, f"{prefix}api_w4", target, wl.log_interaction(ids), 8)
         return samples
 
 
@@ -274,6 +313,65 @@ def bench_raw(
         record_latency(results, "raw_w1", w1, wl.dashboard(100))
         record_rps(results, "raw_w1", w1, wl.dashboard(100), 8)
         record_rps(results, "raw_w3", w3, wl.lookup(ids), 32)
+
+
+def difference(ours: Any, theirs: Any, where: str = "data") -> str | None:
+    """Where two JSON answers first differ (a path and both values), or None if equal."""
+    if isinstance(ours, dict) and isinstance(theirs, dict) and ours.keys() == theirs.keys():
+        found = (difference(ours[k], theirs[k], f"{where}.{k}") for k in ours)
+        return next((d for d in found if d), None)
+    if isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
+        found = (difference(ours[n], theirs[n], f"{where}[{n}]") for n in range(len(ours)))
+        return next((d for d in found if d), None)
+    if ours == theirs:
+        return None
+    return f"{where}: {str(ours)[:120]} vs {str(theirs)[:120]}"
+
+
+def compare(results: Results, what: str, answer: dict[str, Any], sample: dict[str, Any]) -> None:
+    """Notes `<what>: True`, or `<what>: False (first difference <path>: <ours> vs <theirs>)`."""
+    differs = difference(answer, sample)
+    results.notes.append(
+        f"{what}: {differs is None}" + (f" (first difference {differs})" if differs else "")
+    )
+    if differs:
+        log(f"{what}: NO, first difference {differs}")
+
+
+def bench_sqlite(
+    env: dict[str, str], ids: list[str], results: Results, pg_samples: dict[str, Any] | None
+) -> None:
+    """The API and the raw sqlite3 floor on the same data in a fresh SQLite file: W1, W3 and W4
+    for the API (W4 last, as on PostgreSQL), then W1 and W3 for the floor."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="crm-bench-sqlite-") as tmp:
+        path = Path(tmp) / SQLITE_FILE
+        senv = sqlite_env(env, path)
+        prepare_sqlite(senv, path, results)
+        samples = bench_api(senv, ids, results, prefix="sqlite_")
+        for name in ("W1", "W3"):
+            if pg_samples is None:
+                results.notes.append(
+                    f"SQLite API {name} answer not compared with the PostgreSQL API's "
+                    "(PostgreSQL part not run)"
+                )
+            else:
+                what = f"SQLite API {name} answer equal to the PostgreSQL API's"
+                compare(results, what, samples[name], pg_samples[name])
+        with raw_sqlite_server(env, path) as base:
+            w1 = Target(f"{base}/w1", {})
+            w3 = Target(f"{base}/w3", {})
+            for name, target, body in (
+                ("W1", w1, wl.dashboard(100)(0, 0)),
+                ("W3", w3, wl.lookup(ids)(0, 0)),
+            ):
+                what = f"SQLite raw {name} answer equal to the SQLite API's"
+                compare(results, what, probe(target, body), samples[name])
+            record_latency(results, "sqlite_raw_w1", w1, wl.dashboard(100))
+            record_rps(results, "sqlite_raw_w1", w1, wl.dashboard(100), 8)
+            record_rps(results, "sqlite_raw_w3", w3, wl.lookup(ids), 32)
+    results.timings["sqlite_s"] = time.perf_counter() - started
+    log(f"SQLite part took {results.timings['sqlite_s']:.0f} s")
 
 
 def bench_postgraphile(ids: list[str], results: Results, samples: dict[str, Any]) -> None:
@@ -372,13 +470,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results = Results()
     env = base_env()
-    prepare_data(env, results)
+    if "W1-W4" in parts or "W6" in parts:
+        prepare_data(env, results)
+    ids = wl.random_ids(CUSTOMERS, ID_SEED)
+    samples: dict[str, Any] | None = None
     if "W1-W4" in parts:
-        ids = wl.random_ids(CUSTOMERS, ID_SEED)
         samples = bench_api(env, ids, results)
         count_statements(env, results)
         bench_raw(env, ids, results, samples)
         bench_postgraphile(ids, results, samples)
+    if "SQLite" in parts:
+        bench_sqlite(env, ids, results, samples)
     if "W6" in parts:
         bench_live(env, results)
     results.timings["total_s"] = time.perf_counter() - started

@@ -550,19 +550,27 @@ def hardening_extensions(settings: Settings, *, max_ids: int = MAX_IDS) -> list[
         default_page_size=settings.default_page_size,
         max_ids=max_ids,
     )
+    # Every validation rule is made once, here (Strawberry's limiters would build theirs
+    # for every request), and added by one extension; DocumentChecks runs them once per
+    # distinct document.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        # graphql-core recommends it but Strawberry does not add it: the depth limiter and the
+        # cost estimate skip introspection, which `fields { type { fields ... } } }` explodes.
+        MaxIntrospectionDepthRule,
+    ]
+    if settings.is_production:
+        rules += DisableIntrospection().validation_rules
     extensions: list[ExtensionFactory] = [
         functools.partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         # parsed documents are immutable and shared between requests of the same text
         functools.partial(ParserCache, maxsize=Verdicts.SIZE),
-        functools.partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        functools.partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
-        # graphql-core recommends it but Strawberry does not add it: the depth limiter and the
-        # cost estimate skip introspection, which `fields { type { fields ... } } }` explodes.
-        functools.partial(AddValidationRules, [MaxIntrospectionDepthRule]),
+        functools.partial(AddValidationRules, rules),
         functools.partial(DocumentChecks, limits, Verdicts()),
     ]
     if settings.is_production:
-        extensions += [DisableIntrospection, MaskUnexpectedErrors]
+        extensions.append(MaskUnexpectedErrors)
     return extensions
 
 

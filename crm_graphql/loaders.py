@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, FromClause, any_, bindparam, func, select
+from sqlalchemy import ColumnElement, FromClause, Select, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, RelationshipDirection, RelationshipProperty
 from strawberry.dataloader import DataLoader
@@ -163,28 +163,40 @@ class Loaders:
 
         async def load(keys: list[Any]) -> list[Page]:
             read = args.read_order(ordering)
-            position = func.row_number().over(partition_by=rel.parent_key, order_by=read.clauses())
-            inner = (
-                select(
-                    *rel.target.__table__.c,
-                    rel.parent_key.label(PARENT),
-                    position.label(POSITION),
+            conditions = [
+                *rel.through,
+                *self.scope(rel.target, via=rel.via),
+                *where,
+                *args.where(ordering),
+            ]
+            stmt: Select[Any]
+            if len(keys) == 1:  # one parent (a lookup's relation): a plain ordered LIMIT
+                stmt = (
+                    select(*rel.target.__table__.c, rel.parent_key.label(PARENT))
+                    .select_from(rel.source)
+                    .where(rel.parent_key == keys[0], *conditions)
+                    .order_by(*read.clauses())
+                    .limit(args.limit + 1)
                 )
-                .select_from(rel.source)
-                .where(
-                    one_of(rel.parent_key, keys, self.dialect),
-                    *rel.through,
-                    *self.scope(rel.target, via=rel.via),
-                    *where,
-                    *args.where(ordering),
+            else:
+                position = func.row_number().over(
+                    partition_by=rel.parent_key, order_by=read.clauses()
                 )
-                .subquery()
-            )
-            stmt = (
-                select(inner)
-                .where(inner.c[POSITION] <= args.limit + 1)
-                .order_by(inner.c[PARENT], inner.c[POSITION])
-            )
+                inner = (
+                    select(
+                        *rel.target.__table__.c,
+                        rel.parent_key.label(PARENT),
+                        position.label(POSITION),
+                    )
+                    .select_from(rel.source)
+                    .where(one_of(rel.parent_key, keys, self.dialect), *conditions)
+                    .subquery()
+                )
+                stmt = (
+                    select(inner)
+                    .where(inner.c[POSITION] <= args.limit + 1)
+                    .order_by(inner.c[PARENT], inner.c[POSITION])
+                )
             grouped: dict[Any, list[AnyRow]] = defaultdict(list)
             for row in await self.reader.rows(stmt):
                 grouped[getattr(row, PARENT)].append(row)
