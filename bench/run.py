@@ -325,6 +325,8 @@ def difference(ours: Any, theirs: Any, where: str = "data") -> str | None:
         return next((d for d in found if d), None)
     if ours == theirs:
         return None
+    if isinstance(ours, list) and isinstance(theirs, list):
+        return f"{where}: {len(ours)} vs {len(theirs)} items"
     return f"{where}: {str(ours)[:120]} vs {str(theirs)[:120]}"
 
 
@@ -484,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     if "W6" in parts:
         bench_live(env, results)
     results.timings["total_s"] = time.perf_counter() - started
-    machine = report.machine(BENCH_DSN)
+    machine = report.machine(ADMIN_DSN)  # the server version; crm_bench may not exist
     settings = {"customers": CUSTOMERS, "seconds": SECONDS, "repeats": REPEATS,
                 "latency_requests": LATENCY_REQUESTS, "subscribers": W6_SUBSCRIBERS,
                 "moves": W6_MOVES, "warmup_moves": W6_WARMUP_MOVES,
