@@ -125,8 +125,9 @@ async def connections_of(
 
         return count
 
+    nodes = iter(node_type.from_rows([row for page in pages for row in page.rows]))
     return [
-        build_connection(node_type, page, order, count_of(key))
+        build_connection(node_type, page, order, count_of(key), [next(nodes) for _ in page.rows])
         for key, page in zip(keys, pages, strict=True)
     ]
 
@@ -139,7 +140,8 @@ async def lists_of(
     node_type = NODE_TYPES[rel.target.__name__]
     keys = [parent_key(parent, rel.local_attr) for parent in parents]
     groups = await ctx.loaders.children(relation).load_many(keys)
-    return [node_type.from_rows(rows) for rows in groups]
+    nodes = iter(node_type.from_rows([row for rows in groups for row in rows]))
+    return [[next(nodes) for _ in rows] for rows in groups]
 
 
 async def ones_of(

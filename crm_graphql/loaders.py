@@ -192,8 +192,10 @@ class Loaders:
                     .where(one_of(rel.parent_key, keys, self.dialect), *conditions)
                     .subquery()
                 )
+                # the same columns as the one-parent statement: rows of both kinds can
+                # meet in one from_rows call (pages of one loader from different batches)
                 stmt = (
-                    select(inner)
+                    select(*(inner.c[c.key] for c in rel.target.__table__.c), inner.c[PARENT])
                     .where(inner.c[POSITION] <= args.limit + 1)
                     .order_by(inner.c[PARENT], inner.c[POSITION])
                 )

@@ -90,8 +90,17 @@ def register(model: type[Base]) -> Callable[[type[N]], type[N]]:
 class PageInfo:
     has_next_page: bool = strawberry.field(description="More items follow this page.")
     has_previous_page: bool = strawberry.field(description="Items precede this page.")
-    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
-    end_cursor: str | None = strawberry.field(description="Cursor of the last item.")
+    rows: strawberry.Private[Sequence[AnyRow]]
+    ordering: strawberry.Private[Ordering]
+
+    # cursors made on request, like Edge.cursor: a nested page's pageInfo is rarely read
+    @strawberry.field(description="Cursor of the first item.")
+    def start_cursor(self) -> str | None:
+        return self.ordering.cursor(self.rows[0]) if self.rows else None
+
+    @strawberry.field(description="Cursor of the last item.")
+    def end_cursor(self) -> str | None:
+        return self.ordering.cursor(self.rows[-1]) if self.rows else None
 
 
 T = TypeVar("T")
@@ -129,19 +138,24 @@ def build_connection(
     page: Page,
     ordering: Ordering,
     count: Callable[[], Awaitable[int]],
+    nodes: Sequence[N] | None = None,
 ) -> Connection[N]:
+    """A page as a connection; `nodes`: the page's rows as objects already (see
+    connections_of, which makes the objects of many pages at once)."""
     rows = page.rows
     edges = [
         Edge(node=node, row=row, ordering=ordering)
-        for node, row in zip(node_type.from_rows(rows), rows, strict=True)
+        for node, row in zip(
+            node_type.from_rows(rows) if nodes is None else nodes, rows, strict=True
+        )
     ]
     return Connection(
         edges=edges,  # type: ignore[arg-type]
         page_info=PageInfo(
             has_next_page=page.has_next,
             has_previous_page=page.has_previous,
-            start_cursor=ordering.cursor(rows[0]) if rows else None,
-            end_cursor=ordering.cursor(rows[-1]) if rows else None,
+            rows=rows,
+            ordering=ordering,
         ),
         count=count,
     )
