@@ -35,6 +35,7 @@ from graphql import (
     GraphQLField,
     GraphQLID,
     GraphQLInt,
+    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
@@ -44,6 +45,7 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
     get_argument_values,
+    get_named_type,
     get_variable_values,
     is_leaf_type,
     is_list_type,
@@ -56,6 +58,7 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
 from crm_graphql.context import Context
+from crm_graphql.projection import WANTED, attributes_read, columns_of
 
 logger = logging.getLogger(__name__)
 BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
@@ -189,15 +192,16 @@ class Execution:
             field = parent_type.fields.get(name)
             if field is None:  # introspection (__schema, __type)
                 raise NotBatchable(name)
-            values = await self.resolve(field, nodes[0], objects)
+            values = await self.resolve(field, nodes, objects)
             completed = await self.complete(field.type, nodes, values)
             for result, value in zip(results, completed, strict=True):
                 result[key] = value
         return results
 
     async def resolve(
-        self, field: GraphQLField, node: FieldNode, objects: Sequence[Any]
+        self, field: GraphQLField, nodes: list[FieldNode], objects: Sequence[Any]
     ) -> list[Any]:
+        node = nodes[0]
         definition = field.extensions.get(BACKREF)
         if not isinstance(definition, StrawberryField) or definition.extensions:
             raise NotBatchable("field")
@@ -215,7 +219,11 @@ class Execution:
         )
         batch = batch_of(resolver.wrapped_func)
         if batch is not None:
-            return await batch(self.context, objects, **kwargs)
+            token = WANTED.set(self.wanted(field.type, nodes))
+            try:
+                return await batch(self.context, objects, **kwargs)
+            finally:
+                WANTED.reset(token)
         if resolver.parent_parameter or resolver.root_parameter:
             raise NotBatchable("parent parameter")
         if resolver.info_parameter:
@@ -234,6 +242,65 @@ class Execution:
         if any(inspect.isawaitable(v) for v in values):
             raise NotBatchable("awaitable from a sync resolver")
         return values
+
+    # --- projection -------------------------------------------------------------------------
+
+    def wanted(self, type_: GraphQLOutputType, nodes: list[FieldNode]) -> frozenset[str] | None:
+        """The columns of the objects a relation field returns that its selection reads (a
+        connection's: those of its nodes), or None for whole rows (projection.py)."""
+        named = get_named_type(type_)
+        if not isinstance(named, GraphQLObjectType):
+            return None
+        selections = [n.selection_set for n in nodes if n.selection_set]
+        if not {"edges", "nodes"} <= named.fields.keys():
+            return self._columns(named, selections)
+        item: GraphQLNamedType | None = None
+        item_selections: list[SelectionSetNode] = []
+        for field_nodes in self.collect(named, selections).values():
+            name = field_nodes[0].name.value
+            inner = [n.selection_set for n in field_nodes if n.selection_set]
+            if name == "nodes":
+                item = get_named_type(named.fields[name].type)
+                item_selections += inner
+            elif name == "edges":
+                edge = get_named_type(named.fields[name].type)
+                if not isinstance(edge, GraphQLObjectType):
+                    return None
+                for edge_nodes in self.collect(edge, inner).values():
+                    if edge_nodes[0].name.value == "node":
+                        item = get_named_type(edge.fields["node"].type)
+                        item_selections += [n.selection_set for n in edge_nodes if n.selection_set]
+        if item is None:  # counts and page info only
+            return frozenset()
+        if not isinstance(item, GraphQLObjectType):
+            return None
+        return self._columns(item, item_selections)
+
+    def _columns(
+        self, type_: GraphQLObjectType, selections: list[SelectionSetNode]
+    ) -> frozenset[str] | None:
+        definition = type_.extensions.get(BACKREF)
+        model = getattr(getattr(definition, "origin", None), "__model__", None)
+        if model is None:
+            return None
+        attributes: set[str] = set()
+        for field_nodes in self.collect(type_, selections).values():
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                continue
+            field = type_.fields.get(name)
+            strawberry_field = field.extensions.get(BACKREF) if field else None
+            if not isinstance(strawberry_field, StrawberryField):
+                return None
+            resolver = strawberry_field.base_resolver
+            if resolver is None:
+                attributes.add(strawberry_field.python_name)
+                continue
+            read = attributes_read(resolver.wrapped_func)  # type: ignore[arg-type]
+            if read is None:
+                return None
+            attributes |= read
+        return columns_of(model.__table__, attributes)
 
     # --- completing -------------------------------------------------------------------------
 

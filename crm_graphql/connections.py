@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, select
@@ -14,6 +14,7 @@ from crm_graphql.filters import Sort, compile_filter, ordering, shape_key
 from crm_graphql.ids import decode_id
 from crm_graphql.loaders import foreign_key_attr, link
 from crm_graphql.pagination import Ordering, PageArgs, make_page, page_args
+from crm_graphql.projection import WANTED, declare_uses
 from crm_graphql.relay import NODE_TYPES, Connection, GraphInfo, N, NodeType, build_connection
 
 
@@ -115,7 +116,7 @@ async def connections_of(
     shape = shape_key(filter)
     keys = [parent_key(parent, rel.local_attr) for parent in parents]
     pages = await ctx.loaders.page(
-        relation, ordering=order, args=args, where=where, shape=shape
+        relation, ordering=order, args=args, where=where, shape=shape, columns=WANTED.get()
     ).load_many(keys)
     counter = ctx.loaders.count(relation, where=where, shape=shape)
 
@@ -139,7 +140,7 @@ async def lists_of(
     rel = link(relation)
     node_type = NODE_TYPES[rel.target.__name__]
     keys = [parent_key(parent, rel.local_attr) for parent in parents]
-    groups = await ctx.loaders.children(relation).load_many(keys)
+    groups = await ctx.loaders.children(relation, WANTED.get()).load_many(keys)
     nodes = iter(node_type.from_rows([row for rows in groups for row in rows]))
     return [[next(nodes) for _ in rows] for rows in groups]
 
@@ -156,7 +157,8 @@ async def ones_of(
     node_type = NODE_TYPES[target.__name__]
     keys = [getattr(parent, attr) for parent in parents]
     wanted = list({key for key in keys if key is not None})
-    rows = await ctx.loaders.by_id(target, include_deleted=include_deleted).load_many(wanted)
+    loader = ctx.loaders.by_id(target, include_deleted=include_deleted, columns=WANTED.get())
+    rows = await loader.load_many(wanted)
     present = [(key, row) for key, row in zip(wanted, rows, strict=True) if row is not None]
     nodes = node_type.from_rows([row for _, row in present])
     found = {key: node for (key, _), node in zip(present, nodes, strict=True)}
@@ -199,12 +201,16 @@ async def related_one(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def batched(many: Batch) -> Callable[[F], F]:
+def batched(
+    many: Batch, *, uses: Callable[[], Iterable[str]] = lambda: ("id",)
+) -> Callable[[F], F]:
     """Gives a resolver its form for many parents at once, which the batched executor
-    (batched.py) calls instead of the resolver once per parent. Both must agree."""
+    (batched.py) calls instead of the resolver once per parent. Both must agree. `uses`: the
+    parent attributes `many` reads (projection.py), by default its key."""
 
     def decorate(resolver: F) -> F:
         setattr(resolver, BATCH_ATTRIBUTE, many)
+        declare_uses(resolver, uses)
         return resolver
 
     return decorate
@@ -218,7 +224,7 @@ def to_one(
     async def many(ctx: Context, parents: Sequence[NodeType]) -> list[Any]:
         return await ones_of(ctx, parents, relation, include_deleted=include_deleted)
 
-    return batched(many)
+    return batched(many, uses=lambda: (foreign_key_attr(relation)[1],))
 
 
 def to_many(relation: InstrumentedAttribute[Any]) -> Callable[[F], F]:
@@ -227,7 +233,7 @@ def to_many(relation: InstrumentedAttribute[Any]) -> Callable[[F], F]:
     async def many(ctx: Context, parents: Sequence[NodeType], **arguments: Any) -> list[Any]:
         return await connections_of(ctx, parents, relation, **arguments)
 
-    return batched(many)
+    return batched(many, uses=lambda: (link(relation).local_attr,))
 
 
 def to_list(relation: InstrumentedAttribute[Any]) -> Callable[[F], F]:
@@ -236,7 +242,7 @@ def to_list(relation: InstrumentedAttribute[Any]) -> Callable[[F], F]:
     async def many(ctx: Context, parents: Sequence[NodeType]) -> list[Any]:
         return await lists_of(ctx, parents, relation)
 
-    return batched(many)
+    return batched(many, uses=lambda: (link(relation).local_attr,))
 
 
 async def resolve_node(info: GraphInfo, global_id: str) -> NodeType | None:

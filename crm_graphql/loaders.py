@@ -20,6 +20,7 @@ from strawberry.dataloader import DataLoader
 
 from crm_graphql.db import Base
 from crm_graphql.pagination import Ordering, Page, PageArgs, make_page
+from crm_graphql.projection import selected
 from crm_graphql.reader import AnyRow, Reader
 
 
@@ -133,21 +134,26 @@ class Loaders:
         return loader
 
     def by_id(
-        self, model: type[Base], *, include_deleted: bool = False
+        self,
+        model: type[Base],
+        *,
+        include_deleted: bool = False,
+        columns: frozenset[str] | None = None,
     ) -> DataLoader[int, AnyRow | None]:
-        """Visible rows of `model` by primary key (None for missing or hidden ones)."""
+        """Visible rows of `model` by primary key (None for missing or hidden ones); with
+        `columns`, only those and the key (projection.py)."""
 
         async def load(ids: list[int]) -> list[AnyRow | None]:
             table = model.__table__
             rows = await self.reader.rows(
-                select(table).where(
+                select(*selected(table, columns)).where(
                     one_of(table.c.id, ids, self.dialect), *self.scope(model, include_deleted)
                 )
             )
             found = {row.id: row for row in rows}
             return [found.get(i) for i in ids]
 
-        return self._get(("by_id", model, include_deleted), load)
+        return self._get(("by_id", model, include_deleted, columns), load)
 
     def page(
         self,
@@ -157,9 +163,14 @@ class Loaders:
         args: PageArgs,
         where: Sequence[ColumnElement[bool]],
         shape: Hashable,
+        columns: frozenset[str] | None = None,
     ) -> DataLoader[Any, Page]:
-        """One page of a to-many relation per parent key, for all parents in one statement."""
+        """One page of a to-many relation per parent key, for all parents in one statement
+        (with `columns`: only those, the key and the sort columns)."""
         rel = link(relation)
+        table = rel.target.__table__
+        if columns is not None:
+            columns = columns | {t.key for t in ordering.terms}
 
         async def load(keys: list[Any]) -> list[Page]:
             read = args.read_order(ordering)
@@ -172,7 +183,7 @@ class Loaders:
             stmt: Select[Any]
             if len(keys) == 1:  # one parent (a lookup's relation): a plain ordered LIMIT
                 stmt = (
-                    select(*rel.target.__table__.c, rel.parent_key.label(PARENT))
+                    select(*selected(table, columns), rel.parent_key.label(PARENT))
                     .select_from(rel.source)
                     .where(rel.parent_key == keys[0], *conditions)
                     .order_by(*read.clauses())
@@ -184,7 +195,7 @@ class Loaders:
                 )
                 inner = (
                     select(
-                        *rel.target.__table__.c,
+                        *selected(table, columns),
                         rel.parent_key.label(PARENT),
                         position.label(POSITION),
                     )
@@ -195,7 +206,7 @@ class Loaders:
                 # the same columns as the one-parent statement: rows of both kinds can
                 # meet in one from_rows call (pages of one loader from different batches)
                 stmt = (
-                    select(*(inner.c[c.key] for c in rel.target.__table__.c), inner.c[PARENT])
+                    select(*(inner.c[c.key] for c in selected(table, columns)), inner.c[PARENT])
                     .where(inner.c[POSITION] <= args.limit + 1)
                     .order_by(inner.c[PARENT], inner.c[POSITION])
                 )
@@ -204,16 +215,18 @@ class Loaders:
                 grouped[getattr(row, PARENT)].append(row)
             return [make_page(grouped.get(key, []), args) for key in keys]
 
-        return self._get(("page", relation, ordering.fingerprint, args, shape), load)
+        return self._get(("page", relation, ordering.fingerprint, args, shape, columns), load)
 
-    def children(self, relation: InstrumentedAttribute[Any]) -> DataLoader[Any, list[AnyRow]]:
+    def children(
+        self, relation: InstrumentedAttribute[Any], columns: frozenset[str] | None = None
+    ) -> DataLoader[Any, list[AnyRow]]:
         """Every visible related row per parent key, in primary key order: for bounded parts of
-        an aggregate, such as an order's items."""
+        an aggregate, such as an order's items (with `columns`: only those and the key)."""
         rel = link(relation)
 
         async def load(keys: list[Any]) -> list[list[AnyRow]]:
             stmt = (
-                select(*rel.target.__table__.c, rel.parent_key.label(PARENT))
+                select(*selected(rel.target.__table__, columns), rel.parent_key.label(PARENT))
                 .select_from(rel.source)
                 .where(
                     one_of(rel.parent_key, keys, self.dialect),
@@ -227,7 +240,7 @@ class Loaders:
                 grouped[getattr(row, PARENT)].append(row)
             return [grouped.get(key, []) for key in keys]
 
-        return self._get(("children", relation), load)
+        return self._get(("children", relation, columns), load)
 
     def count(
         self,

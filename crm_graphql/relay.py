@@ -37,17 +37,16 @@ class NodeType:
 
     @classmethod
     def from_rows(cls, rows: Sequence[AnyRow]) -> list[Self]:
-        """Objects of rows of one result (they share their column names)."""
+        """Objects of rows of one shape (the same columns): each column an attribute, the
+        primary key as `pk`."""
         if not rows:
             return []
-        names = rows[0]._fields
+        names = tuple("pk" if name == "id" else name for name in rows[0]._fields)
         new = cls.__new__
         objects = []
         for row in rows:
             obj = new(cls)
-            values = dict(zip(names, row, strict=True))
-            values["pk"] = values.pop("id")
-            obj.__dict__ = values
+            obj.__dict__ = dict(zip(names, row))  # noqa: B905 (rows of one shape)
             objects.append(obj)
         return objects
 

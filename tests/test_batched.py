@@ -4,17 +4,22 @@ same queries through two apps on one database, one with it and one without, comp
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
+from starlette.applications import Starlette
 
 from crm_graphql.app import create_app
+from crm_graphql.orders.models import Order
+from crm_graphql.projection import attributes_read, columns_of
 from crm_graphql.settings import Settings
 from crm_graphql.users.models import UserRole
-from tests.factories import customer, order, product, tag, unique
+from tests.factories import company, customer, order, product, tag, unique
 from tests.graphql_client import GraphQLClient, SignIn
 
 DASHBOARD = """
@@ -145,3 +150,71 @@ async def test_the_dashboard_is_batched_with_the_same_statements(
     assert [r.message for r in caplog.records] == []  # neither declined nor failed
     plain = (await unbatched.raw(DASHBOARD, {"first": 20})).json()
     assert batched["extensions"]["sql"]["statements"] == plain["extensions"]["sql"]["statements"]
+
+
+async def test_relations_read_only_the_columns_their_selection_needs(
+    app: Starlette, gql: GraphQLClient, unbatched: GraphQLClient
+) -> None:
+    firm = await company(gql)
+    person = await customer(gql, companyId=firm["id"])
+    await order(gql, person["id"], [{"productId": (await product(gql))["id"], "quantity": 2}])
+    query = """
+    query($id: ID!) { customers(first: 1, filter: {id: {eq: $id}}) { nodes { name
+        company { name }
+        orders(first: 2) { nodes { total { amount currency } items { quantity product { name } } } }
+    } } }
+    """
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    engine = app.state.resources.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        answer = await gql.query(query, {"id": person["id"]})
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert answer == await unbatched.query(query, {"id": person["id"]})
+    (node,) = answer["customers"]["nodes"]
+    assert node["company"]["name"] == firm["name"]
+    assert node["orders"]["nodes"][0]["items"][0]["quantity"] == 2
+
+    def columns(table: str) -> set[str]:
+        (statement,) = [s for s in statements if f" FROM {table} " in s]
+        # the parent key every relation statement adds, labelled crm_parent, aside
+        selected = re.sub(r"[\w.]+ AS crm_parent", "", statement.split(" FROM ")[0])
+        return set(re.findall(rf"\b{table}\.(\w+)", selected))
+
+    assert columns("companies") == {"id", "name"}
+    # orders: the total's columns, the key and the sort column (id) for cursors
+    assert columns("orders") == {"id", "total_minor", "currency"}
+    assert columns("order_items") == {"id", "quantity", "product_id"}
+    assert columns("products") == {"id", "name"}
+
+
+def test_a_resolver_reads_what_its_source_shows() -> None:
+    class Example:
+        amount_minor = 1
+        currency = "EUR"
+
+        def total(self) -> tuple[int, str]:
+            return (self.amount_minor, self.currency)
+
+        def passes_itself_on(self) -> object:
+            return repr(self)
+
+        def writes(self) -> None:
+            self.currency = "USD"
+
+        def through_a_method(self) -> object:
+            return self.total()
+
+    assert attributes_read(Example.total) == {"amount_minor", "currency"}
+    assert attributes_read(Example.passes_itself_on) is None
+    assert attributes_read(Example.writes) is None
+    # a method is not a column: columns_of refuses it, so whole rows are read
+    read = attributes_read(Example.through_a_method)
+    assert read == {"total"}
+    assert columns_of(Order.__table__, read) is None
+    assert columns_of(Order.__table__, {"pk", "total_minor"}) == {"id", "total_minor"}
