@@ -84,7 +84,6 @@ class GraphQLView(GraphQL[Context, None]):
         `{"Authorization": "Bearer <token>"}`; without a valid token the socket closes (4403)."""
         token = context.bearer_token()
         viewer = await context.resources.viewers.viewer(context.reader, token) if token else None
-        await context.reader.close()
         if viewer is None:
             raise ConnectionRejectionError({"reason": "Sign in: a valid bearer token is needed."})
         return await super().on_ws_connect(context)

@@ -66,10 +66,6 @@ class Context:
             clauses.append(rule)
         return clauses
 
-    async def after_write(self) -> None:
-        """Start reads afresh after a commit so the payload shows what was written."""
-        await self.reader.close()
-
     def fresh_loaders(self) -> None:
         """A WebSocket connection runs many operations on one context: each starts with
         empty loader caches, so it never sees another operation's stale rows."""

@@ -152,7 +152,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     else:
-        kwargs.update(pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size)
+        # Connections are opened on demand up to the pool size and then kept: overflow
+        # connections would be closed on return and opened again under load (a connection
+        # costs PostgreSQL a process and the worker a handshake), which cost W3 a third of
+        # its throughput in bench/NOTES.md.
+        kwargs.update(pool_size=settings.db_pool_size, max_overflow=0)
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         _configure_sqlite(engine)

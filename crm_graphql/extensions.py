@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from graphql import (
@@ -27,17 +27,13 @@ from crm_graphql.errors import BadRequestError
 
 
 class RequestResources(SchemaExtension):
-    """Gives each operation fresh loaders and closes its read connection when it ends."""
+    """Gives each operation fresh loaders."""
 
-    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+    def on_operation(self) -> Iterator[None]:
         context = self.execution_context.context
         if isinstance(context, Context):
             context.fresh_loaders()
-        try:
-            yield
-        finally:
-            if isinstance(context, Context):
-                await context.reader.close()
+        yield
 
 
 class BatchedExecution(SchemaExtension):

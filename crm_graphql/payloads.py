@@ -69,9 +69,6 @@ async def mutate(
     need = ROOT_FIELDS.get(info.field_name)
     if ctx.viewer is None or need is None or not ctx.viewer.can(need):
         return None, forbidden(info.field_name)
-    # A request holds at most one pooled connection at a time: a reader kept open while
-    # waiting for a writer could starve the pool under load.
-    await ctx.reader.close()
     try:
         async with write_session(ctx.resources.sessionmaker) as session:
             session.info[POLICY] = Policy(ctx.viewer, ctx.scope)
@@ -106,7 +103,7 @@ async def mutate(
                 code=ErrorCode.CONFLICT,
             )
         ]
-    await ctx.after_write()
+    ctx.fresh_loaders()  # the payload shows what was written
     if any(t.entity_type in ACCESS_MODELS and not t.inserted for t in touched):
         await ctx.resources.events.access_changed()  # cached viewers are read afresh
     if last_event is not None:

@@ -1,5 +1,12 @@
-"""The read side of a request: one lazily opened autocommit connection, used one statement at
-a time (loaders of one request may dispatch concurrently; a connection runs one statement)."""
+"""The read side of a request: autocommit statements, one at a time, each on a pooled
+connection held only while it runs.
+
+Every statement reads in its own snapshot (autocommit), so keeping one connection for the
+whole request would buy no consistency; handing it back between statements means a pool of
+CRM_DB_POOL_SIZE serves many more requests at once than it has connections (a request spends
+most of its time in Python, not waiting on the database). A request still holds at most one
+connection: its loaders may dispatch concurrently, and the lock runs their statements in turn.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +15,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Executable, Row
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 AnyRow = Row[*tuple[Any, ...]]
 
 
 class Reader:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._conn: AsyncConnection | None = None
+        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._lock = asyncio.Lock()
 
     @property
@@ -24,20 +30,10 @@ class Reader:
         return self._engine.dialect.name
 
     async def rows(self, statement: Executable) -> Sequence[AnyRow]:
-        async with self._lock:
-            if self._conn is None:
-                conn = await self._engine.connect()
-                self._conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            result = await self._conn.execute(statement)
+        async with self._lock, self._engine.connect() as conn:
+            result = await conn.execute(statement)
             return result.all()
 
     async def scalar(self, statement: Executable) -> Any:
         rows = await self.rows(statement)
         return rows[0][0] if rows else None
-
-    async def close(self) -> None:
-        async with self._lock:
-            if self._conn is not None:
-                conn, self._conn = self._conn, None
-                # a cancelled request (a client gone) must still hand its connection back
-                await asyncio.shield(conn.close())

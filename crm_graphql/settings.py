@@ -69,7 +69,7 @@ class Settings:
     max_page_size: int = 500
     default_phone_region: str | None = None
     seed_customers: int = 200
-    db_pool_size: int = 10
+    db_pool_size: int = 20
     session_hours: int = 12
     auth_cache_seconds: int = 5
     retention_days: int = 730
@@ -130,7 +130,7 @@ class Settings:
             max_page_size=max_size,
             default_phone_region=region,
             seed_customers=_int(env, "CRM_SEED_CUSTOMERS", 200, minimum=0),
-            db_pool_size=_int(env, "CRM_DB_POOL_SIZE", 10),
+            db_pool_size=_int(env, "CRM_DB_POOL_SIZE", 20),
             session_hours=_int(env, "CRM_SESSION_HOURS", 12),
             auth_cache_seconds=_int(env, "CRM_AUTH_CACHE_SECONDS", 5, minimum=0),
             retention_days=_int(env, "CRM_RETENTION_DAYS", 730),

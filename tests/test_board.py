@@ -216,10 +216,7 @@ async def test_board_totals_serve_other_callers(app: Starlette, data: BoardData)
         return [model.__table__.c.deleted_at.is_(None)] if hasattr(model, "deleted_at") else []
 
     reader = Reader(app.state.resources.engine)
-    try:
-        columns = await board_totals(db=reader, pipeline_id=data.board.pipeline.id, scope=scope)
-    finally:
-        await reader.close()
+    columns = await board_totals(db=reader, pipeline_id=data.board.pipeline.id, scope=scope)
     async with app.state.resources.sessionmaker() as session:
         from_session = await board_totals(
             db=session, pipeline_id=data.board.pipeline.id, scope=scope

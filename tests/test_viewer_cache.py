@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,10 +35,8 @@ def resources(app: Starlette) -> Resources:
 
 
 @pytest.fixture
-async def reader(resources: Resources) -> AsyncIterator[Reader]:
-    reader = Reader(resources.engine)
-    yield reader
-    await reader.close()
+def reader(resources: Resources) -> Reader:
+    return Reader(resources.engine)
 
 
 async def new_token(resources: Resources, expires_in: timedelta = timedelta(days=1)) -> Any:
@@ -150,10 +147,7 @@ async def test_a_viewer_read_while_the_cache_was_cleared_is_not_kept(
     cache = ViewerCache(5, clock=Clock())
     reader = ClearingReader(resources.engine)
     reader.cache = cache
-    try:
-        assert await cache.viewer(reader, issued.secret) is not None
-    finally:
-        await reader.close()
+    assert await cache.viewer(reader, issued.secret) is not None
     assert len(cache) == 0
 
 

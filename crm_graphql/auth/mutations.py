@@ -46,7 +46,6 @@ class AuthMutation:
     async def login(self, info: GraphInfo, input: Annotated[LoginInput, INPUT]) -> LoginPayload:
         ctx = info.context
         ttl = timedelta(hours=ctx.settings.session_hours)
-        await ctx.reader.close()
         async with write_session(ctx.resources.sessionmaker) as session:
             try:
                 issued = await service.login(

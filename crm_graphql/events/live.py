@@ -92,11 +92,7 @@ async def still_signed_in(ctx: Context) -> None:
         period = int(now // RECHECK_SECONDS) if RECHECK_SECONDS > 0 else now
 
         async def check() -> Viewer | None:
-            reader = Reader(ctx.resources.engine)
-            try:
-                return await authenticate(reader, token)
-            finally:
-                await reader.close()
+            return await authenticate(Reader(ctx.resources.engine), token)
 
         viewer = await ctx.resources.events.memo.get(("signed-in", token, period), check)
     if viewer is None:
@@ -172,9 +168,8 @@ def _dropped(reason: str, last: int | None) -> GraphQLError:
     return GraphQLError(reason + resume, extensions={"code": "SUBSCRIPTION_DROPPED"})
 
 
-async def _next_turn(ctx: Context) -> None:
-    """Between two results: the last one is sent, so its reads are over."""
-    await ctx.reader.close()
+def _next_turn(ctx: Context) -> None:
+    """Between two results: the next one reads afresh."""
     ctx.fresh_loaders()
 
 
@@ -199,9 +194,8 @@ async def event_stream(
                     await still_signed_in(ctx)
                     last = event.seq
                     yield event
-                    await _next_turn(ctx)
+                    _next_turn(ctx)
         last = max(last or 0, subscriber.start)
-        await ctx.reader.close()
         while True:
             try:
                 event = await subscriber.next()
@@ -212,7 +206,7 @@ async def event_stream(
             if await visible(ctx, event, extra() if extra else None):
                 await still_signed_in(ctx)
                 yield event
-                await _next_turn(ctx)
+                _next_turn(ctx)
             last = event.seq
     finally:
         hub.unsubscribe(subscriber)
@@ -251,10 +245,9 @@ async def snapshot_stream(
 
     try:
         last = await state_at(position)
-        await ctx.reader.close()
         if start is None or await _changed_since(hub, topic, start, position):
             yield position, last
-            await _next_turn(ctx)
+            _next_turn(ctx)
         while True:
             try:
                 event = await subscriber.next()
@@ -263,11 +256,10 @@ async def snapshot_stream(
             except SubscriberDropped as exc:
                 raise _dropped(str(exc), None) from None
             current = await state_at(position)
-            await ctx.reader.close()
             if compare(current) != compare(last):
                 await still_signed_in(ctx)
                 last = current
                 yield position, current
-                await _next_turn(ctx)
+                _next_turn(ctx)
     finally:
         hub.unsubscribe(subscriber)

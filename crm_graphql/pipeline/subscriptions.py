@@ -126,10 +126,7 @@ class PipelineSubscription:
 
         async def compute() -> list[ColumnTotals]:
             reader = Reader(ctx.resources.engine)
-            try:
-                return await board_totals(db=reader, pipeline_id=pk, scope=ctx.scope)
-            finally:
-                await reader.close()
+            return await board_totals(db=reader, pipeline_id=pk, scope=ctx.scope)
 
         key = ("board", pk, scope_key(ctx.viewer) if ctx.viewer else None)
         async for position, columns in snapshot_stream(info, topic, after, compute, key):
