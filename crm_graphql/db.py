@@ -36,6 +36,7 @@ NAMING_CONVENTION = {
 }
 
 WRITE_OPTION = "crm_write"
+READ_OPTION = "crm_read"  # statements that each commit on their own (see reading_engine)
 
 
 class Base(DeclarativeBase):
@@ -126,7 +127,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # A deferred transaction that later writes gets SQLITE_BUSY without waiting on
         # busy_timeout; writers therefore take the lock up front.
         options = conn.get_execution_options()
-        if options.get("isolation_level") == "AUTOCOMMIT":
+        if options.get("isolation_level") == "AUTOCOMMIT" or options.get(READ_OPTION):
             return
         write = options.get(WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -164,6 +165,17 @@ def create_engine(settings: Settings) -> AsyncEngine:
         _replace_closed_connections(engine)
     _count_statements(engine)
     return engine
+
+
+def reading_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for reads outside transactions: each statement commits on its own. On
+    PostgreSQL that is the AUTOCOMMIT isolation level (set on the connection, no round trip).
+    SQLite connections already leave transactions to us (see _configure_sqlite): reads simply
+    open none, as setting and resetting the isolation level would cost three calls through
+    aiosqlite's thread for every checkout."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{READ_OPTION: True})
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -9,7 +9,6 @@ lack: the cost estimate, the masking predicate and request ids.
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import re
 import uuid
@@ -50,7 +49,6 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
 )
@@ -469,61 +467,82 @@ class DocumentLimits:
     max_ids: int
 
 
-class Verdicts:
-    """What validation said of each distinct document (by SHA-256 of its text), most recent
-    first; documents longer than MAX_CACHED_LENGTH characters are checked every time."""
+@dataclass(slots=True)
+class _Checked:
+    document: DocumentNode
+    verdict: list[GraphQLError] | None = None  # None: not validated yet
 
-    SIZE = 1024
-    MAX_CACHED_LENGTH = 20_000
+
+class CheckedDocuments:
+    """Parsed documents and what validation said of them, by their text, most recently used
+    first. A document's syntax tree takes about 100 bytes per character of its text, so the
+    cache holds at most BUDGET characters of documents (about 50 MB) and none longer than
+    MAX_LENGTH: whatever a client sends, it cannot grow past that."""
+
+    BUDGET = 500_000
+    MAX_LENGTH = 20_000
 
     def __init__(self) -> None:
-        self._verdicts: OrderedDict[bytes, list[GraphQLError]] = OrderedDict()
+        self._documents: OrderedDict[str, _Checked] = OrderedDict()
+        self._size = 0
 
-    def key(self, query: str) -> bytes | None:
-        if len(query) > self.MAX_CACHED_LENGTH:
-            return None
-        return hashlib.sha256(query.encode()).digest()
-
-    def get(self, key: bytes | None) -> list[GraphQLError] | None:
-        found = self._verdicts.get(key) if key is not None else None
+    def get(self, query: str) -> _Checked | None:
+        found = self._documents.get(query)
         if found is not None:
-            self._verdicts.move_to_end(key)  # type: ignore[arg-type]
+            self._documents.move_to_end(query)
         return found
 
-    def put(self, key: bytes | None, errors: list[GraphQLError]) -> None:
-        if key is not None:
-            self._verdicts[key] = errors
-            if len(self._verdicts) > self.SIZE:
-                self._verdicts.popitem(last=False)
+    def put(self, query: str, document: DocumentNode) -> None:
+        if len(query) > self.MAX_LENGTH or query in self._documents:
+            return
+        self._documents[query] = _Checked(document)
+        self._size += len(query)
+        while self._size > self.BUDGET:
+            oldest, _ = self._documents.popitem(last=False)
+            self._size -= len(oldest)
 
 
 class DocumentChecks(SchemaExtension):
-    """Checks a document before it runs, in place of Strawberry's validation step.
+    """Parses and checks a document before it runs, in place of Strawberry's steps.
 
-    What depends on the text alone is decided once per distinct document: the fragments
-    (unknown, circular or expanding too far, checked before any rule walks them, see
-    fragment_problems) and every validation rule (graphql-core's, the depth, alias and
-    introspection limits). Rules are fixed per schema, so the text decides the verdict. The
-    cost estimate reads the variables (page sizes) and runs for every request, as a direct
-    walk of the operation rather than a validation rule (a rule costs a visitor pass)."""
+    What depends on the text alone is done once per distinct document and remembered
+    (CheckedDocuments): parsing, the fragments (unknown, circular or expanding too far,
+    checked before any rule walks them, see fragment_problems) and every validation rule
+    (graphql-core's, the depth, alias and introspection limits): rules are fixed per schema,
+    so the text decides the verdict. The cost estimate reads the variables (page sizes) and
+    runs for every request, as a direct walk of the operation rather than a validation rule
+    (a rule costs a visitor pass)."""
 
-    def __init__(self, limits: DocumentLimits, verdicts: Verdicts) -> None:
+    def __init__(self, limits: DocumentLimits, documents: CheckedDocuments) -> None:
         self.limits = limits
-        self.verdicts = verdicts
+        self.documents = documents
+
+    def on_parse(self) -> Iterator[None]:
+        execution = self.execution_context
+        query = execution.query
+        checked = self.documents.get(query) if query else None
+        if checked is not None and execution.graphql_document is None:
+            execution.graphql_document = checked.document
+        yield
+        if query and checked is None and execution.graphql_document is not None:
+            self.documents.put(query, execution.graphql_document)
 
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
         document = execution.graphql_document
         if document is not None and execution.pre_execution_errors is None and execution.query:
-            key = self.verdicts.key(execution.query)
-            errors = self.verdicts.get(key)
+            checked = self.documents.get(execution.query)
+            if checked is not None and checked.document is not document:
+                checked = None  # not the document this request parsed
+            errors = checked.verdict if checked is not None else None
             if errors is None:
                 errors = fragment_problems(
                     document, self.limits.max_fragment_size
                 ) or validate_document(
                     execution.schema._schema, document, execution.validation_rules
                 )
-                self.verdicts.put(key, errors)
+                if checked is not None:
+                    checked.verdict = errors
             if not errors:
                 errors = cost_problems(
                     execution.schema._schema,
@@ -564,10 +583,8 @@ def hardening_extensions(settings: Settings, *, max_ids: int = MAX_IDS) -> list[
         rules += DisableIntrospection().validation_rules
     extensions: list[ExtensionFactory] = [
         functools.partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        # parsed documents are immutable and shared between requests of the same text
-        functools.partial(ParserCache, maxsize=Verdicts.SIZE),
         functools.partial(AddValidationRules, rules),
-        functools.partial(DocumentChecks, limits, Verdicts()),
+        functools.partial(DocumentChecks, limits, CheckedDocuments()),
     ]
     if settings.is_production:
         extensions.append(MaskUnexpectedErrors)

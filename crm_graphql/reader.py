@@ -17,12 +17,14 @@ from typing import Any
 from sqlalchemy import Executable, Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from crm_graphql.db import reading_engine
+
 AnyRow = Row[*tuple[Any, ...]]
 
 
 class Reader:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._engine = reading_engine(engine)
         self._lock = asyncio.Lock()
 
     @property

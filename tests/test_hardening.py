@@ -20,7 +20,7 @@ import crm_graphql.tags.queries
 from crm_graphql import hardening
 from crm_graphql.app import GraphQLView, create_app
 from crm_graphql.auth.viewers import ViewerCache
-from crm_graphql.hardening import MAX_NESTING, estimate_cost
+from crm_graphql.hardening import MAX_NESTING, CheckedDocuments, estimate_cost
 from crm_graphql.schema import create_schema
 from crm_graphql.settings import Settings, SettingsError
 from crm_graphql.users.models import UserRole
@@ -575,3 +575,17 @@ async def test_introspection_cannot_nest_types_in_development(http: httpx.AsyncC
 
 def unique_alias() -> str:
     return f"a{uuid.uuid4().hex[:8]}"
+
+
+def test_remembered_documents_stay_within_their_budget() -> None:
+    documents = CheckedDocuments()
+    query = "{ " + "a " * 4_990 + "}"  # about 10,000 characters
+    for n in range(60):  # 600,000 characters sent, more than the budget
+        text = query.replace("{", "{ n" + str(n), 1)
+        documents.put(text, parse(text))
+    kept = [n for n in range(60) if documents.get(query.replace("{", "{ n" + str(n), 1))]
+    assert kept == list(range(60 - len(kept), 60))  # the most recent ones
+    assert len(kept) * len(query) <= CheckedDocuments.BUDGET
+    too_long = "{ " + "a " * CheckedDocuments.MAX_LENGTH + "}"
+    documents.put(too_long, parse(too_long))
+    assert documents.get(too_long) is None
