@@ -285,8 +285,11 @@ def check_write(data: dict[str, Any]) -> None:
 
 
 def count_statements(env: dict[str, str], results: Results) -> None:
-    """W2: statements per W1 request at three page sizes, from a CRM_DEBUG=1 server."""
-    with api_server(env, debug=True, name="api-debug") as base:
+    """W2: statements per W1 request at three page sizes, from a CRM_DEBUG=1 server. Every
+    request looks its token up there (no viewer cache), so each count includes that statement
+    whichever worker answers."""
+    no_cache = {**env, "CRM_AUTH_CACHE_SECONDS": "0"}
+    with api_server(no_cache, debug=True, name="api-debug") as base:
         url = f"{base}/graphql"
         headers = {**JSON, "authorization": f"Bearer {login(url)}"}
         for first in W2_PAGE_SIZES:

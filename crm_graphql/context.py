@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement
@@ -11,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from crm_graphql.auth.access import Viewer, row_rule
+from crm_graphql.auth.access import Viewer, row_rule, scope_key
 from crm_graphql.auth.viewers import ViewerCache
 from crm_graphql.crypto import BlindIndex, KeyRing
 from crm_graphql.db import Base, SoftDeletable
@@ -47,11 +48,15 @@ class Context:
 
     def __post_init__(self) -> None:
         self.reader = Reader(self.resources.engine)
-        self.loaders = Loaders(self.reader, self.scope)
+        self.loaders = Loaders(self.reader, self.scope, self.scope_key)
 
     @property
     def settings(self) -> Settings:
         return self.resources.settings
+
+    def scope_key(self) -> Hashable:
+        """Equal for viewers under the same row rules (see access.scope_key)."""
+        return scope_key(self.viewer)
 
     def scope(
         self, model: type[Base], include_deleted: bool = False, via: str | None = None
@@ -69,7 +74,7 @@ class Context:
     def fresh_loaders(self) -> None:
         """A WebSocket connection runs many operations on one context: each starts with
         empty loader caches, so it never sees another operation's stale rows."""
-        self.loaders = Loaders(self.reader, self.scope)
+        self.loaders = Loaders(self.reader, self.scope, self.scope_key)
 
     def bearer_token(self) -> str | None:
         """The token of `Authorization: Bearer ...`, or of `connection_init`'s payload

@@ -8,7 +8,7 @@ orders(first: 5) }` costs the same two statements as `customers(first: 10) { ...
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, FromClause, Select, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, RelationshipDirection, RelationshipProperty
+from sqlalchemy.sql.elements import True_
 from strawberry.dataloader import DataLoader
 
 from crm_graphql.db import Base
@@ -114,12 +115,54 @@ class BatchLoader(DataLoader[Any, Any]):
         return results
 
 
+KEYS = "crm_keys"  # the bound parameter of a reusable statement's parent or primary keys
+KEY = "crm_key"  # ... of its one parent key
+
+
+def _is_true(clause: ColumnElement[bool]) -> bool:
+    return isinstance(clause, True_)
+
+
+def keys_parameter(column: ColumnElement[Any], dialect: str) -> ColumnElement[bool]:
+    """`column IN (:crm_keys)` with the keys bound at execution (see one_of)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(KEYS, type_=ARRAY(column.type)))
+    return column.in_(bindparam(KEYS, expanding=True))
+
+
+class Statements:
+    """Statements built once and run again with other keys, by what makes them differ: the
+    relation or model, the columns, the dialect and the viewer's scope key (viewers with equal
+    keys are under the same row rules, see access.scope_key). Building a statement and its
+    cache key costs SQLAlchemy more than running it through asyncpg; a lookup repeats the
+    same few shapes. Most recently used first, at most SIZE."""
+
+    SIZE = 2000
+
+    def __init__(self) -> None:
+        self._statements: OrderedDict[Hashable, Select[Any]] = OrderedDict()
+
+    def get(self, key: Hashable, build: Callable[[], Select[Any]]) -> Select[Any]:
+        found = self._statements.get(key)
+        if found is None:
+            found = self._statements[key] = build()
+            if len(self._statements) > self.SIZE:
+                self._statements.popitem(last=False)
+        else:
+            self._statements.move_to_end(key)
+        return found
+
+
+STATEMENTS = Statements()
+
+
 class Loaders:
     """The request's loaders, created on first use and keyed by what they load."""
 
-    def __init__(self, reader: Reader, scope: Scope) -> None:
+    def __init__(self, reader: Reader, scope: Scope, scope_key: Callable[[], Hashable]) -> None:
         self.reader = reader
         self.scope = scope
+        self.scope_key = scope_key  # the viewer's, when the loaders run (see Statements)
         self.dialect = reader.dialect
         self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
 
@@ -143,13 +186,16 @@ class Loaders:
         """Visible rows of `model` by primary key (None for missing or hidden ones); with
         `columns`, only those and the key (projection.py)."""
 
-        async def load(ids: list[int]) -> list[AnyRow | None]:
-            table = model.__table__
-            rows = await self.reader.rows(
-                select(*selected(table, columns)).where(
-                    one_of(table.c.id, ids, self.dialect), *self.scope(model, include_deleted)
-                )
+        table = model.__table__
+
+        def build() -> Select[Any]:
+            return select(*selected(table, columns)).where(
+                keys_parameter(table.c.id, self.dialect), *self.scope(model, include_deleted)
             )
+
+        async def load(ids: list[int]) -> list[AnyRow | None]:
+            key = ("by_id", model, include_deleted, columns, self.dialect, self.scope_key())
+            rows = await self.reader.rows(STATEMENTS.get(key, build), {KEYS: list(ids)})
             found = {row.id: row for row in rows}
             return [found.get(i) for i in ids]
 
@@ -172,7 +218,7 @@ class Loaders:
         if columns is not None:
             columns = columns | {t.key for t in ordering.terms}
 
-        async def load(keys: list[Any]) -> list[Page]:
+        def build(single: bool) -> Select[Any]:
             read = args.read_order(ordering)
             conditions = [
                 *rel.through,
@@ -180,38 +226,47 @@ class Loaders:
                 *where,
                 *args.where(ordering),
             ]
-            stmt: Select[Any]
-            if len(keys) == 1:  # one parent (a lookup's relation): a plain ordered LIMIT
-                stmt = (
+            if single:  # one parent (a lookup's relation): a plain ordered LIMIT
+                return (
                     select(*selected(table, columns), rel.parent_key.label(PARENT))
                     .select_from(rel.source)
-                    .where(rel.parent_key == keys[0], *conditions)
+                    .where(rel.parent_key == bindparam(KEY), *conditions)
                     .order_by(*read.clauses())
                     .limit(args.limit + 1)
                 )
+            position = func.row_number().over(partition_by=rel.parent_key, order_by=read.clauses())
+            inner = (
+                select(
+                    *selected(table, columns),
+                    rel.parent_key.label(PARENT),
+                    position.label(POSITION),
+                )
+                .select_from(rel.source)
+                .where(keys_parameter(rel.parent_key, self.dialect), *conditions)
+                .subquery()
+            )
+            # the same columns as the one-parent statement: rows of both kinds can meet in
+            # one from_rows call (pages of one loader from different batches)
+            return (
+                select(*(inner.c[c.key] for c in selected(table, columns)), inner.c[PARENT])
+                .where(inner.c[POSITION] <= args.limit + 1)
+                .order_by(inner.c[PARENT], inner.c[POSITION])
+            )
+
+        # without a filter or a cursor, only the parent keys change between requests
+        reusable = args.after is None and args.before is None and all(map(_is_true, where))
+
+        async def load(keys: list[Any]) -> list[Page]:
+            single = len(keys) == 1
+            if reusable:
+                shape = (ordering.fingerprint, args.limit, args.backward, single, columns)
+                key = ("page", relation, shape, self.dialect, self.scope_key())
+                stmt = STATEMENTS.get(key, lambda: build(single))
             else:
-                position = func.row_number().over(
-                    partition_by=rel.parent_key, order_by=read.clauses()
-                )
-                inner = (
-                    select(
-                        *selected(table, columns),
-                        rel.parent_key.label(PARENT),
-                        position.label(POSITION),
-                    )
-                    .select_from(rel.source)
-                    .where(one_of(rel.parent_key, keys, self.dialect), *conditions)
-                    .subquery()
-                )
-                # the same columns as the one-parent statement: rows of both kinds can
-                # meet in one from_rows call (pages of one loader from different batches)
-                stmt = (
-                    select(*(inner.c[c.key] for c in selected(table, columns)), inner.c[PARENT])
-                    .where(inner.c[POSITION] <= args.limit + 1)
-                    .order_by(inner.c[PARENT], inner.c[POSITION])
-                )
+                stmt = build(single)
+            parameters = {KEY: keys[0]} if single else {KEYS: list(keys)}
             grouped: dict[Any, list[AnyRow]] = defaultdict(list)
-            for row in await self.reader.rows(stmt):
+            for row in await self.reader.rows(stmt, parameters):
                 grouped[getattr(row, PARENT)].append(row)
             return [make_page(grouped.get(key, []), args) for key in keys]
 
@@ -224,19 +279,22 @@ class Loaders:
         an aggregate, such as an order's items (with `columns`: only those and the key)."""
         rel = link(relation)
 
-        async def load(keys: list[Any]) -> list[list[AnyRow]]:
-            stmt = (
+        def build() -> Select[Any]:
+            return (
                 select(*selected(rel.target.__table__, columns), rel.parent_key.label(PARENT))
                 .select_from(rel.source)
                 .where(
-                    one_of(rel.parent_key, keys, self.dialect),
+                    keys_parameter(rel.parent_key, self.dialect),
                     *rel.through,
                     *self.scope(rel.target, via=rel.via),
                 )
                 .order_by(rel.target.__table__.c.id)
             )
+
+        async def load(keys: list[Any]) -> list[list[AnyRow]]:
+            key = ("children", relation, columns, self.dialect, self.scope_key())
             grouped: dict[Any, list[AnyRow]] = defaultdict(list)
-            for row in await self.reader.rows(stmt):
+            for row in await self.reader.rows(STATEMENTS.get(key, build), {KEYS: list(keys)}):
                 grouped[getattr(row, PARENT)].append(row)
             return [grouped.get(key, []) for key in keys]
 

@@ -31,9 +31,11 @@ class Reader:
     def dialect(self) -> str:
         return self._engine.dialect.name
 
-    async def rows(self, statement: Executable) -> Sequence[AnyRow]:
+    async def rows(
+        self, statement: Executable, parameters: dict[str, Any] | None = None
+    ) -> Sequence[AnyRow]:
         async with self._lock, self._engine.connect() as conn:
-            result = await conn.execute(statement)
+            result = await conn.execute(statement, parameters)
             return result.all()
 
     async def scalar(self, statement: Executable) -> Any:

@@ -339,6 +339,9 @@ async def test_company_people_and_tag_customers_hide_other_owners(world: World) 
 
     s1 = world.clients["s1"]
     assert await ids(s1, people, "people", company["id"]) == {world.cid("s1")}
+    # the same statement shape for another SALES user is built under its own row rules
+    # (statements are reused by scope key, loaders.Statements)
+    assert await ids(world.clients["s2"], people, "people", company["id"]) == {world.cid("s2")}
     assert await ids(s1, tagged, "customers", tag["id"]) == {world.cid("s1"), world.cid("lead")}
     manager = world.clients["m"]
     assert await ids(manager, people, "people", company["id"]) == {

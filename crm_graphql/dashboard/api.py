@@ -8,13 +8,14 @@ from typing import Annotated
 
 import strawberry
 
+from crm_graphql.auth.access import scope_key
 from crm_graphql.auth.permissions import MODEL_READ
 from crm_graphql.context import Context
 from crm_graphql.dashboard.service import Metrics, Rows, dashboard_metrics
 from crm_graphql.dashboard.types import DashboardMetrics
 from crm_graphql.db import utcnow
 from crm_graphql.events.hub import Topic
-from crm_graphql.events.live import encode_cursor, scope_key, snapshot_stream
+from crm_graphql.events.live import encode_cursor, snapshot_stream
 from crm_graphql.events.models import EventEntity
 from crm_graphql.events.subscriptions import AFTER
 from crm_graphql.relay import GraphInfo
@@ -60,7 +61,7 @@ class DashboardSubscription:
 
         viewer = ctx.viewer
         # "today" and "this month" are part of what the figures depend on
-        key = ("dashboard", scope_key(viewer) if viewer else None, utcnow().date())
+        key = ("dashboard", scope_key(viewer), utcnow().date())
         async for position, (now, metrics) in snapshot_stream(
             info, TOPIC, after, compute, key, compare=lambda state: state[1]
         ):

@@ -23,7 +23,7 @@ from graphql import GraphQLError
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.sql.elements import False_, True_
 
-from crm_graphql.auth.access import Viewer, row_rule
+from crm_graphql.auth.access import Viewer, row_rule, scope_key
 from crm_graphql.auth.permissions import ROOT_FIELDS
 from crm_graphql.auth.service import authenticate
 from crm_graphql.companies.models import Company
@@ -102,11 +102,6 @@ async def still_signed_in(ctx: Context) -> None:
         )
     ctx.viewer = viewer  # a changed role, team or token scope applies from now on
     ctx.authenticated_at = now
-
-
-def scope_key(viewer: Viewer) -> Hashable:
-    """Viewers with equal keys see the same rows (row rules depend on nothing else)."""
-    return (viewer.role, viewer.team if viewer.owns_only_its_records else None, viewer.permissions)
 
 
 async def _rows(ctx: Context, statement: Any) -> list[AnyRow]:

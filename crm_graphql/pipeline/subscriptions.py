@@ -13,7 +13,6 @@ from crm_graphql.events.live import (
     encode_cursor,
     event_stream,
     record_row,
-    scope_key,
     snapshot_stream,
 )
 from crm_graphql.events.models import EventEntity
@@ -128,7 +127,7 @@ class PipelineSubscription:
             reader = Reader(ctx.resources.engine)
             return await board_totals(db=reader, pipeline_id=pk, scope=ctx.scope)
 
-        key = ("board", pk, scope_key(ctx.viewer) if ctx.viewer else None)
+        key = ("board", pk, ctx.scope_key())
         async for position, columns in snapshot_stream(info, topic, after, compute, key):
             yield LiveBoard(
                 cursor=encode_cursor(position),
