@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import enum
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -167,15 +168,23 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return engine
 
 
+_READING: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
 def reading_engine(engine: AsyncEngine) -> AsyncEngine:
-    """The engine for reads outside transactions: each statement commits on its own. On
-    PostgreSQL that is the AUTOCOMMIT isolation level (set on the connection, no round trip).
-    SQLite connections already leave transactions to us (see _configure_sqlite): reads simply
-    open none, as setting and resetting the isolation level would cost three calls through
-    aiosqlite's thread for every checkout."""
-    if engine.dialect.name == "sqlite":
-        return engine.execution_options(**{READ_OPTION: True})
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
+    """The engine for reads outside transactions (made once per engine): each statement
+    commits on its own. On PostgreSQL that is the AUTOCOMMIT isolation level (set on the
+    connection, no round trip). SQLite connections already leave transactions to us (see
+    _configure_sqlite): reads simply open none, as setting and resetting the isolation level
+    would cost three calls through aiosqlite's thread for every checkout."""
+    found = _READING.get(engine)
+    if found is None:
+        if engine.dialect.name == "sqlite":
+            found = engine.execution_options(**{READ_OPTION: True})
+        else:
+            found = engine.execution_options(isolation_level="AUTOCOMMIT")
+        _READING[engine] = found
+    return found
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

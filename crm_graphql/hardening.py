@@ -1,9 +1,10 @@
 """GraphQL hardening: operation limits, a query cost estimate, production error masking,
 request ids, the multipart CSRF check and CORS.
 
-Strawberry's own limiters (QueryDepthLimiter, MaxAliasesLimiter, MaxTokensLimiter) and
-graphql-core's NoSchemaIntrospectionCustomRule do most of the work; this module adds what they
-lack: the cost estimate, the masking predicate and request ids.
+The rules of Strawberry's limiters (QueryDepthLimiter, MaxAliasesLimiter, DisableIntrospection)
+and graphql-core's MaxIntrospectionDepthRule and token limit do most of the work; this module
+adds what they lack (the fragment checks, the cost estimate, the masking predicate, request
+ids) and runs the checks once per distinct document (DocumentChecks).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -44,11 +46,9 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import HTTPConnection
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
 )
@@ -461,7 +461,8 @@ def cost_problems(
 
 @dataclass(frozen=True, slots=True)
 class DocumentLimits:
-    max_fragment_size: int
+    max_tokens: int  # per document, while parsing; also its largest fragment expansion
+    rules: tuple[type[ASTValidationRule], ...]  # besides graphql-core's own
     max_cost: int
     default_page_size: int
     max_ids: int
@@ -519,6 +520,8 @@ class DocumentChecks(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         execution = self.execution_context
+        # graphql-core stops reading a document at this many tokens (as MaxTokensLimiter)
+        execution.parse_options["max_tokens"] = self.limits.max_tokens
         query = execution.query
         checked = self.documents.get(query) if query else None
         if checked is not None and execution.graphql_document is None:
@@ -536,10 +539,10 @@ class DocumentChecks(SchemaExtension):
                 checked = None  # not the document this request parsed
             errors = checked.verdict if checked is not None else None
             if errors is None:
-                errors = fragment_problems(
-                    document, self.limits.max_fragment_size
-                ) or validate_document(
-                    execution.schema._schema, document, execution.validation_rules
+                errors = fragment_problems(document, self.limits.max_tokens) or validate_document(
+                    execution.schema._schema,
+                    document,
+                    (*execution.validation_rules, *self.limits.rules),
                 )
                 if checked is not None:
                     checked.verdict = errors
@@ -563,15 +566,8 @@ class DocumentChecks(SchemaExtension):
 def hardening_extensions(settings: Settings, *, max_ids: int = MAX_IDS) -> list[ExtensionFactory]:
     """Limits for every environment (tokens, fragments, depth, aliases, introspection depth,
     cost); in production also no introspection and masked errors."""
-    limits = DocumentLimits(
-        max_fragment_size=settings.max_tokens,
-        max_cost=settings.max_query_cost,
-        default_page_size=settings.default_page_size,
-        max_ids=max_ids,
-    )
-    # Every validation rule is made once, here (Strawberry's limiters would build theirs
-    # for every request), and added by one extension; DocumentChecks runs them once per
-    # distinct document.
+    # Every validation rule is made once, here (Strawberry's limiters would build theirs for
+    # every request); DocumentChecks runs them once per distinct document.
     rules = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
@@ -581,10 +577,15 @@ def hardening_extensions(settings: Settings, *, max_ids: int = MAX_IDS) -> list[
     ]
     if settings.is_production:
         rules += DisableIntrospection().validation_rules
+    limits = DocumentLimits(
+        max_tokens=settings.max_tokens,
+        rules=tuple(rules),
+        max_cost=settings.max_query_cost,
+        default_page_size=settings.default_page_size,
+        max_ids=max_ids,
+    )
     extensions: list[ExtensionFactory] = [
-        functools.partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        functools.partial(AddValidationRules, rules),
-        functools.partial(DocumentChecks, limits, CheckedDocuments()),
+        functools.partial(DocumentChecks, limits, CheckedDocuments())
     ]
     if settings.is_production:
         extensions.append(MaskUnexpectedErrors)
