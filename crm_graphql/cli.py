@@ -79,8 +79,9 @@ def serve(
     if count > 1 and settings.event_bus_url.startswith("memory:"):
         typer.echo(
             "Warning: several workers with CRM_EVENT_BUS_URL=memory:// hear of each other's "
-            "changes only by polling (every CRM_EVENT_POLL_SECONDS); use redis:// or "
-            "postgresql:// for live subscriptions.",
+            "changes only by polling (every CRM_EVENT_POLL_SECONDS), and of revoked tokens "
+            "only when their cache expires (CRM_AUTH_CACHE_SECONDS); use redis:// or "
+            "postgresql:// for live subscriptions and revocation at once.",
             err=True,
         )
     if count > 1 and reuse_port_supported():

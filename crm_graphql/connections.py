@@ -201,12 +201,10 @@ async def related_one(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def batched(
-    many: Batch, *, uses: Callable[[], Iterable[str]] = lambda: ("id",)
-) -> Callable[[F], F]:
+def batched(many: Batch, *, uses: Callable[[], Iterable[str]] | None = None) -> Callable[[F], F]:
     """Gives a resolver its form for many parents at once, which the batched executor
     (batched.py) calls instead of the resolver once per parent. Both must agree. `uses`: the
-    parent attributes `many` reads (projection.py), by default its key."""
+    parent attributes `many` reads (projection.py); without it, parents are read whole."""
 
     def decorate(resolver: F) -> F:
         setattr(resolver, BATCH_ATTRIBUTE, many)

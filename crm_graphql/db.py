@@ -135,10 +135,12 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 def _replace_closed_connections(engine: AsyncEngine) -> None:
-    """A pooled connection that PostgreSQL closed (a restart, an idle timeout, a terminated
-    backend) is replaced when it is checked out. asyncpg learns of the closed socket as it
-    happens, so the check costs no round trip; SQLAlchemy's pool_pre_ping would cost three
-    per checkout on asyncpg (BEGIN, a ping, ROLLBACK), once per request."""
+    """A pooled connection that PostgreSQL closed (a restart, a terminated backend) is replaced
+    when it is checked out. asyncpg learns of the closed socket when the event loop reads it,
+    so the check costs no round trip; SQLAlchemy's pool_pre_ping would cost three per checkout
+    on asyncpg (BEGIN, a ping, ROLLBACK), once per statement. What this cannot see (a close
+    not read yet, a connection cut without a FIN) fails that one statement, and SQLAlchemy
+    discards the connection."""
 
     @event.listens_for(engine.sync_engine, "checkout")
     def on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Any) -> None:

@@ -476,7 +476,8 @@ class _Checked:
 
 class CheckedDocuments:
     """Parsed documents and what validation said of them, by their text, most recently used
-    first. A document's syntax tree takes about 100 bytes per character of its text, so the
+    last (the least recently used go first). A document's syntax tree takes about 100 bytes
+    per character of its text, so the
     cache holds at most BUDGET characters of documents (about 50 MB) and none longer than
     MAX_LENGTH: whatever a client sends, it cannot grow past that."""
 
@@ -533,8 +534,8 @@ class DocumentChecks(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
         document = execution.graphql_document
-        if document is not None and execution.pre_execution_errors is None and execution.query:
-            checked = self.documents.get(execution.query)
+        if document is not None and execution.pre_execution_errors is None:
+            checked = self.documents.get(execution.query) if execution.query else None
             if checked is not None and checked.document is not document:
                 checked = None  # not the document this request parsed
             errors = checked.verdict if checked is not None else None

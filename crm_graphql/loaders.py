@@ -135,7 +135,7 @@ class Statements:
     relation or model, the columns, the dialect and the viewer's scope key (viewers with equal
     keys are under the same row rules, see access.scope_key). Building a statement and its
     cache key costs SQLAlchemy more than running it through asyncpg; a lookup repeats the
-    same few shapes. Most recently used first, at most SIZE."""
+    same few shapes. At most SIZE, the least recently used going first."""
 
     SIZE = 2000
 
@@ -259,8 +259,8 @@ class Loaders:
         async def load(keys: list[Any]) -> list[Page]:
             single = len(keys) == 1
             if reusable:
-                shape = (ordering.fingerprint, args.limit, args.backward, single, columns)
-                key = ("page", relation, shape, self.dialect, self.scope_key())
+                form = (ordering.fingerprint, args.limit, args.backward, single, columns)
+                key = ("page", relation, form, self.dialect, self.scope_key())
                 stmt = STATEMENTS.get(key, lambda: build(single))
             else:
                 stmt = build(single)

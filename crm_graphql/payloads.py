@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 from strawberry.types import Info
 
-from crm_graphql.audit.recorder import ChangeRecorder
+from crm_graphql.audit.recorder import ChangeRecorder, Touched
 from crm_graphql.auth.permissions import ROOT_FIELDS
 from crm_graphql.context import Context
 from crm_graphql.db import write_session
@@ -45,8 +45,14 @@ def user_errors(error: DomainError) -> list[UserError]:
 
 
 R = TypeVar("R")
-# what a signed-in viewer is made of: a change (not a creation) invalidates cached viewers
-ACCESS_MODELS = frozenset({"AccessToken", "User"})
+
+
+def _changes_access(touched: Touched) -> bool:
+    """A change that cached viewers may not survive: any token but a new one, any user (a new
+    user with a manager changes that manager's team)."""
+    return touched.entity_type == "User" or (
+        touched.entity_type == "AccessToken" and not touched.inserted
+    )
 
 
 def forbidden(field_name: str) -> list[UserError]:
@@ -104,7 +110,7 @@ async def mutate(
             )
         ]
     ctx.fresh_loaders()  # the payload shows what was written
-    if any(t.entity_type in ACCESS_MODELS and not t.inserted for t in touched):
+    if any(_changes_access(t) for t in touched):
         await ctx.resources.events.access_changed()  # cached viewers are read afresh
     if last_event is not None:
         await ctx.resources.events.published(last_event)

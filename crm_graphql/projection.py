@@ -36,16 +36,17 @@ USES_ATTRIBUTE = "__crm_uses__"
 KEY_ATTRIBUTES = frozenset({"pk", "id"})
 
 
-def declare_uses(function: object, attributes: Callable[[], Iterable[str]]) -> None:
-    """Declares the attributes of `self` a resolver reads (computed on first use)."""
+def declare_uses(function: object, attributes: Callable[[], Iterable[str]] | None) -> None:
+    """Declares the attributes of `self` a resolver reads (computed on first use); None:
+    they cannot be told (its batch form may read anything)."""
     setattr(function, USES_ATTRIBUTE, attributes)
 
 
 def attributes_read(function: Callable[..., Any]) -> frozenset[str] | None:
     """The attributes of `self` a resolver reads, or None when that cannot be told."""
-    declared = getattr(function, USES_ATTRIBUTE, None)
-    if declared is not None:
-        return _declared(declared)
+    if hasattr(function, USES_ATTRIBUTE):
+        declared = getattr(function, USES_ATTRIBUTE)
+        return None if declared is None else _declared(declared)
     return _inferred(function)
 
 

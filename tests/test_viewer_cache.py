@@ -134,8 +134,10 @@ class ClearingReader(Reader):
 
     cache: ViewerCache
 
-    async def rows(self, statement: Executable) -> list[AnyRow]:
-        found = list(await super().rows(statement))
+    async def rows(
+        self, statement: Executable, parameters: dict[str, Any] | None = None
+    ) -> list[AnyRow]:
+        found = list(await super().rows(statement, parameters))
         self.cache.clear()
         return found
 

@@ -2,12 +2,12 @@
 
 Every request names its token; looking it up costs a statement (and a connection) each time.
 The cache keeps a token's viewer for CRM_AUTH_CACHE_SECONDS at most, never past the token's
-expiry, keyed by the token's SHA-256 (secrets are not kept). A change to any token or user
-(a logout, a revoked API token) empties the caches of every process at once: the mutation
-clears its own process's cache after its commit and tells the others through the event bus;
-a process whose bus connection was lost clears its cache when it reconnects. Where no message
-can arrive (several workers on memory://, a user changed with the CLI), a change is seen
-within the cache's lifetime.
+expiry, keyed by the token's SHA-256 (secrets are not kept). A mutation that changes a token
+or a user (a logout, a revoked API token) empties its own process's cache after its commit and
+tells the others through the event bus (Redis or PostgreSQL), which empty theirs as the
+message arrives; a process whose bus connection drops empties its cache then and again once it
+listens anew. Where no message can arrive (several workers on memory://, a failed publish, a
+user changed with the CLI), the other processes see the change within the cache's lifetime.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class ViewerCache:
         self.seconds = seconds
         self._size = size
         self._clock = clock
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()  # oldest first, evicted first
         self._generation = 0  # bumped by every clear()
 
     async def viewer(self, reader: Reader, secret: str) -> Viewer | None:
@@ -72,3 +72,7 @@ class ViewerCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def __contains__(self, secret: object) -> bool:
+        """Whether the viewer of this token is kept (expired or not)."""
+        return isinstance(secret, str) and token_digest(secret) in self._entries

@@ -176,13 +176,13 @@ class CustomerType(NodeType, Node):
         return await related_one(info, self, Customer.owner)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The primary email address, if any.")
-    @batched(partial(primary_contacts, kind=ContactKind.EMAIL))
+    @batched(partial(primary_contacts, kind=ContactKind.EMAIL), uses=lambda: ("id",))
     async def primary_email(self, info: GraphInfo) -> str | None:
         (email,) = await primary_contacts(info.context, [self], ContactKind.EMAIL)
         return email
 
     @strawberry.field(description="The primary phone number (E.164), if any.")
-    @batched(partial(primary_contacts, kind=ContactKind.PHONE))
+    @batched(partial(primary_contacts, kind=ContactKind.PHONE), uses=lambda: ("id",))
     async def primary_phone(self, info: GraphInfo) -> str | None:
         (phone,) = await primary_contacts(info.context, [self], ContactKind.PHONE)
         return phone

@@ -155,6 +155,7 @@ class RedisBus(_Listening):
         try:
             await pubsub.subscribe(CHANNEL)
             self.ready.set()
+            self._on_access_changed()  # revocations while not listening went unheard
             async for message in pubsub.listen():
                 if message.get("type") == "message":
                     self._received(message["data"])
@@ -183,6 +184,7 @@ class PostgresBus(_Listening):
         try:
             await conn.add_listener(CHANNEL, lambda _c, _pid, _ch, payload: self._received(payload))
             self.ready.set()
+            self._on_access_changed()  # revocations while not listening went unheard
             await lost.wait()
         finally:
             if not conn.is_closed():
