@@ -230,26 +230,16 @@ def api_server(env: dict[str, str], debug: bool, name: str) -> Any:
     )
 
 
-def raw_server(env: dict[str, str]) -> Any:
+def raw_server(module: str, env: dict[str, str], name: str) -> Any:
+    """A raw floor (`bench/<module>.py`) under uvicorn, run as the API is: 2 workers, uvloop,
+    httptools."""
     port = free_port()
     args = [
-        str(BIN / "python"), "-m", "uvicorn", "--app-dir", "bench", "raw_server:app",
+        str(BIN / "python"), "-m", "uvicorn", "--app-dir", "bench", f"{module}:app",
         "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
         "--loop", "uvloop", "--http", "httptools", "--log-level", "warning",
     ]  # fmt: skip
-    return server(args, {**env, "BENCH_RAW_DSN": BENCH_DSN}, "/healthz", port, log_path("raw"))
-
-
-def raw_sqlite_server(env: dict[str, str], path: Path) -> Any:
-    port = free_port()
-    args = [
-        str(BIN / "python"), "-m", "uvicorn", "--app-dir", "bench", "raw_sqlite:app",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
-        "--loop", "uvloop", "--http", "httptools", "--log-level", "warning",
-    ]  # fmt: skip
-    return server(
-        args, {**env, "BENCH_RAW_SQLITE": str(path)}, "/healthz", port, log_path("sqlite_raw")
-    )
+    return server(args, env, "/healthz", port, log_path(name))
 
 
 def log_path(name: str) -> Path:
@@ -302,20 +292,27 @@ def count_statements(env: dict[str, str], results: Results) -> None:
 
 
 def bench_raw(
-    env: dict[str, str], ids: list[str], results: Results, samples: dict[str, Any]
+    base: str,
+    ids: list[str],
+    results: Results,
+    samples: dict[str, Any],
+    *,
+    prefix: str = "",
+    label: str = "raw",
 ) -> None:
-    with raw_server(env) as base:
-        w1 = Target(f"{base}/w1", {})
-        w3 = Target(f"{base}/w3", {})
-        for name, target, body in (
-            ("W1", w1, wl.dashboard(100)(0, 0)),
-            ("W3", w3, wl.lookup(ids)(0, 0)),
-        ):
-            same = probe(target, body) == samples[name]
-            results.notes.append(f"raw {name} answer equal to the API's: {same}")
-        record_latency(results, "raw_w1", w1, wl.dashboard(100))
-        record_rps(results, "raw_w1", w1, wl.dashboard(100), 8)
-        record_rps(results, "raw_w3", w3, wl.lookup(ids), 32)
+    """W1 and W3 against a raw floor at `base`, its answers checked against `samples`."""
+    w1 = Target(f"{base}/w1", {})
+    w3 = Target(f"{base}/w3", {})
+    for name, target, body in (
+        ("W1", w1, wl.dashboard(100)(0, 0)),
+        ("W3", w3, wl.lookup(ids)(0, 0)),
+    ):
+        compare(
+            results, f"{label} {name} answer equal to the API's", probe(target, body), samples[name]
+        )
+    record_latency(results, f"{prefix}raw_w1", w1, wl.dashboard(100))
+    record_rps(results, f"{prefix}raw_w1", w1, wl.dashboard(100), 8)
+    record_rps(results, f"{prefix}raw_w3", w3, wl.lookup(ids), 32)
 
 
 def difference(ours: Any, theirs: Any, where: str = "data") -> str | None:
@@ -363,18 +360,9 @@ def bench_sqlite(
             else:
                 what = f"SQLite API {name} answer equal to the PostgreSQL API's"
                 compare(results, what, samples[name], pg_samples[name])
-        with raw_sqlite_server(env, path) as base:
-            w1 = Target(f"{base}/w1", {})
-            w3 = Target(f"{base}/w3", {})
-            for name, target, body in (
-                ("W1", w1, wl.dashboard(100)(0, 0)),
-                ("W3", w3, wl.lookup(ids)(0, 0)),
-            ):
-                what = f"SQLite raw {name} answer equal to the SQLite API's"
-                compare(results, what, probe(target, body), samples[name])
-            record_latency(results, "sqlite_raw_w1", w1, wl.dashboard(100))
-            record_rps(results, "sqlite_raw_w1", w1, wl.dashboard(100), 8)
-            record_rps(results, "sqlite_raw_w3", w3, wl.lookup(ids), 32)
+        raw_env = {**env, "BENCH_RAW_SQLITE": str(path)}
+        with raw_server("raw_sqlite", raw_env, "sqlite_raw") as base:
+            bench_raw(base, ids, results, samples, prefix="sqlite_", label="SQLite raw")
     results.timings["sqlite_s"] = time.perf_counter() - started
     log(f"SQLite part took {results.timings['sqlite_s']:.0f} s")
 
@@ -482,7 +470,8 @@ def main(argv: list[str] | None = None) -> int:
     if "W1-W4" in parts:
         samples = bench_api(env, ids, results)
         count_statements(env, results)
-        bench_raw(env, ids, results, samples)
+        with raw_server("raw_server", {**env, "BENCH_RAW_DSN": BENCH_DSN}, "raw") as base:
+            bench_raw(base, ids, results, samples)
         bench_postgraphile(ids, results, samples)
     if "SQLite" in parts:
         bench_sqlite(env, ids, results, samples)

@@ -79,14 +79,6 @@ def foreign_key_attr(relation: InstrumentedAttribute[Any]) -> tuple[type[Base], 
     return prop.mapper.class_, prop.parent.get_property_by_column(local).key
 
 
-def one_of(column: ColumnElement[Any], keys: Sequence[Any], dialect: str) -> ColumnElement[bool]:
-    """`column IN keys`; on PostgreSQL as `= ANY(array)`: one parameter instead of one per key
-    (nothing to render per key, one prepared statement for any number of keys)."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(None, list(keys), type_=ARRAY(column.type)))
-    return column.in_(keys)
-
-
 class BatchLoader(DataLoader[Any, Any]):
     """A DataLoader whose `load_many` of several keys sends those it lacks as one batch at
     once, without a future and a task per key: the batched executor loads thousands of keys
@@ -124,7 +116,9 @@ def _is_true(clause: ColumnElement[bool]) -> bool:
 
 
 def keys_parameter(column: ColumnElement[Any], dialect: str) -> ColumnElement[bool]:
-    """`column IN (:crm_keys)` with the keys bound at execution (see one_of)."""
+    """`column IN (:crm_keys)`, the keys bound at execution (`{KEYS: [...]}`); on PostgreSQL
+    as `= ANY(:crm_keys)`: one array parameter instead of one per key, so one prepared
+    statement serves any number of keys."""
     if dialect == "postgresql":
         return column == any_(bindparam(KEYS, type_=ARRAY(column.type)))
     return column.in_(bindparam(KEYS, expanding=True))
@@ -310,19 +304,26 @@ class Loaders:
         """How many visible related rows match, per parent key."""
         rel = link(relation)
 
-        async def load(keys: list[Any]) -> list[int]:
-            stmt = (
+        def build() -> Select[Any]:
+            return (
                 select(rel.parent_key, func.count())
                 .select_from(rel.source)
                 .where(
-                    one_of(rel.parent_key, keys, self.dialect),
+                    keys_parameter(rel.parent_key, self.dialect),
                     *rel.through,
                     *self.scope(rel.target, via=rel.via),
                     *where,
                 )
                 .group_by(rel.parent_key)
             )
-            counts = {row[0]: row[1] for row in await self.reader.rows(stmt)}
+
+        reusable = all(map(_is_true, where))  # without a filter only the keys change
+
+        async def load(keys: list[Any]) -> list[int]:
+            key = ("count", relation, self.dialect, self.scope_key())
+            stmt = STATEMENTS.get(key, build) if reusable else build()
+            rows = await self.reader.rows(stmt, {KEYS: list(keys)})
+            counts = {row[0]: row[1] for row in rows}
             return [counts.get(key, 0) for key in keys]
 
         return self._get(("count", relation, shape), load)

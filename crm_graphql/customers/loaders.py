@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from crm_graphql.customers.models import ContactKind, ContactMethod
-from crm_graphql.loaders import one_of
+from crm_graphql.loaders import KEYS, STATEMENTS, keys_parameter
 
 if TYPE_CHECKING:
     from crm_graphql.context import Context
@@ -21,14 +21,16 @@ async def primary_contacts(
     """The primary contact value of `kind` of each customer, for every customer of the request
     in one statement."""
     reader = ctx.reader
+    table = ContactMethod.__table__
+
+    def build() -> Select[Any]:
+        return select(table.c.customer_id, table.c.kind, table.c.value).where(
+            keys_parameter(table.c.customer_id, reader.dialect), table.c.is_primary.is_(True)
+        )
 
     async def primary_contacts_by_customer(ids: list[int]) -> list[dict[ContactKind, str]]:
-        table = ContactMethod.__table__
-        rows = await reader.rows(
-            select(table.c.customer_id, table.c.kind, table.c.value).where(
-                one_of(table.c.customer_id, ids, reader.dialect), table.c.is_primary.is_(True)
-            )
-        )
+        stmt = STATEMENTS.get(("primary_contacts", reader.dialect), build)
+        rows = await reader.rows(stmt, {KEYS: ids})
         found: dict[int, dict[ContactKind, str]] = {i: {} for i in ids}
         for row in rows:
             found[row.customer_id][row.kind] = row.value
