@@ -33,7 +33,7 @@ import workloads as wl
 from load import Body, MakeBody
 from procs import ROOT, server
 
-from crm_graphql.money import format_decimal
+from crm_graphql.core.money import format_decimal
 
 Json = dict[str, Any]
 

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from crm_graphql.money import format_decimal
+from crm_graphql.core.money import format_decimal
 
 Json = dict[str, Any]
 POOL_SIZE = 10

@@ -40,7 +40,7 @@ from load import (
 )
 from procs import BIN, ROOT, cpu_seconds, crm, free_port, run_checked, server, server_process
 
-from crm_graphql.seed import DEMO_PASSWORD
+from crm_graphql.devtools.seed import DEMO_PASSWORD
 
 PG = "postgresql://postgres@127.0.0.1:5432"
 ADMIN_DSN = f"{PG}/test"

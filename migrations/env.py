@@ -7,9 +7,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from crm_graphql.db import create_engine
-from crm_graphql.models import Base
-from crm_graphql.settings import Settings
+from crm_graphql.app.models import Base
+from crm_graphql.core.db import create_engine
+from crm_graphql.core.settings import Settings
 
 target_metadata = Base.metadata
 

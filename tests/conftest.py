@@ -13,9 +13,9 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
-from crm_graphql.app import create_app
-from crm_graphql.settings import Settings
-from crm_graphql.users.models import UserRole
+from crm_graphql.app.factory import create_app
+from crm_graphql.core.settings import Settings
+from crm_graphql.platform.users.models import UserRole
 from tests.databases import fresh_database
 from tests.graphql_client import GraphQLClient, SignIn
 
@@ -44,7 +44,7 @@ def settings(database_url: str) -> Settings:
 async def app(settings: Settings) -> AsyncIterator[Starlette]:
     app = create_app(settings)
     if not settings.is_sqlite:
-        from crm_graphql.migrations import upgrade
+        from crm_graphql.core.migrations import upgrade
 
         await upgrade(app.state.resources.engine)
     async with app.router.lifespan_context(app):

@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from crm_graphql.auth.service import create_user
-from crm_graphql.db import write_session
-from crm_graphql.users.models import UserRole
+from crm_graphql.core.db import write_session
+from crm_graphql.platform.auth.service import create_user
+from crm_graphql.platform.users.models import UserRole
 
 
 class GraphQLClient:

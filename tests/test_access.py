@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from crm_graphql.ids import encode_id
-from crm_graphql.users.models import UserRole
+from crm_graphql.core.ids import encode_id
+from crm_graphql.platform.users.models import UserRole
 from tests import factories
 from tests.graphql_client import GraphQLClient, SignIn
 

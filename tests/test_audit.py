@@ -18,19 +18,19 @@ from sqlalchemy import ColumnElement, false, func, select, text, true
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-import crm_graphql.models  # noqa: F401  (every table in the metadata)
-from crm_graphql.audit.inputs import AuditFilter, audit_conditions
-from crm_graphql.audit.models import GENESIS_HASH, AuditRecord
-from crm_graphql.audit.recorder import REDACTED, ChangeRecorder, note, recorder_of
-from crm_graphql.audit.service import AuditEntry, append, audit_rule, record_hash, verify
+import crm_graphql.app.models  # noqa: F401  (every table in the metadata)
+from crm_graphql.core.db import Base, create_engine, create_sessionmaker, utcnow, write_session
+from crm_graphql.core.ids import encode_id
+from crm_graphql.core.migrations import upgrade
+from crm_graphql.core.settings import Settings
 from crm_graphql.customers.models import ContactKind, ContactMethod, Customer, LifecycleStage
-from crm_graphql.db import Base, create_engine, create_sessionmaker, utcnow, write_session
-from crm_graphql.filters import DateTimeFilter, IDFilter, StringFilter
-from crm_graphql.ids import encode_id
-from crm_graphql.migrations import upgrade
-from crm_graphql.settings import Settings
+from crm_graphql.graphql.filters import DateTimeFilter, IDFilter, StringFilter
+from crm_graphql.platform.audit.inputs import AuditFilter, audit_conditions
+from crm_graphql.platform.audit.models import GENESIS_HASH, AuditRecord
+from crm_graphql.platform.audit.recorder import REDACTED, ChangeRecorder, note, recorder_of
+from crm_graphql.platform.audit.service import AuditEntry, append, audit_rule, record_hash, verify
+from crm_graphql.platform.users.models import User, UserRole
 from crm_graphql.tags.models import Tag
-from crm_graphql.users.models import User, UserRole
 from tests.databases import fresh_database
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from crm_graphql.ids import encode_id
-from crm_graphql.users.models import UserRole
+from crm_graphql.core.ids import encode_id
+from crm_graphql.platform.users.models import UserRole
 from tests import factories
 from tests.graphql_client import GraphQLClient, SignIn
 

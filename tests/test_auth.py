@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy import func, select, update
 from starlette.applications import Starlette
 
-from crm_graphql.auth.models import AccessToken, LoginAttempt
-from crm_graphql.auth.service import MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS
-from crm_graphql.ids import decode_id
-from crm_graphql.users.models import User, UserRole
+from crm_graphql.core.ids import decode_id
+from crm_graphql.platform.auth.models import AccessToken, LoginAttempt
+from crm_graphql.platform.auth.service import MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS
+from crm_graphql.platform.users.models import User, UserRole
 from tests import factories
 from tests.graphql_client import GraphQLClient, SignIn
 

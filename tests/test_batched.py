@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import event
 from starlette.applications import Starlette
 
-from crm_graphql.app import create_app
+from crm_graphql.app.factory import create_app
+from crm_graphql.core.settings import Settings
+from crm_graphql.data.projection import attributes_read, columns_of
 from crm_graphql.orders.models import Order
-from crm_graphql.projection import attributes_read, columns_of
-from crm_graphql.settings import Settings
-from crm_graphql.users.models import UserRole
+from crm_graphql.platform.users.models import UserRole
 from tests.factories import company, customer, order, product, tag, unique
 from tests.graphql_client import GraphQLClient, SignIn
 
@@ -137,9 +137,11 @@ async def test_answers_equal_graphql_cores(
     if name == "node interface":
         page = await gql.query("{ customers(first: 3) { nodes { id } } }")
         variables = {"ids": [n["id"] for n in page["customers"]["nodes"]] + ["bm90LWFuLWlk"]}
-    with caplog.at_level(logging.DEBUG, logger="crm_graphql.batched"):
+    with caplog.at_level(logging.DEBUG, logger="crm_graphql.graphql.executor.batched"):
         batched = await gql.raw(query, variables)
-    fell_back = [r.getMessage() for r in caplog.records if r.name == "crm_graphql.batched"]
+    fell_back = [
+        r.getMessage() for r in caplog.records if r.name == "crm_graphql.graphql.executor.batched"
+    ]
     assert bool(fell_back) == (name in ERRORS), fell_back
     plain = await unbatched.raw(query, variables)
     body = batched.json()
@@ -155,7 +157,7 @@ async def test_the_dashboard_is_batched_with_the_same_statements(
     data: None,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with caplog.at_level(logging.DEBUG, logger="crm_graphql.batched"):
+    with caplog.at_level(logging.DEBUG, logger="crm_graphql.graphql.executor.batched"):
         batched = (await gql.raw(DASHBOARD, {"first": 20})).json()
     assert [r.message for r in caplog.records] == []  # neither declined nor failed
     plain = (await unbatched.raw(DASHBOARD, {"first": 20})).json()

@@ -11,12 +11,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from crm_graphql.db import write_session
-from crm_graphql.ids import encode_id
+from crm_graphql.core.db import write_session
+from crm_graphql.core.ids import encode_id
+from crm_graphql.data.reader import Reader
 from crm_graphql.pipeline.analytics import board_totals
 from crm_graphql.pipeline.models import StageKind
-from crm_graphql.reader import Reader
-from crm_graphql.users.models import UserRole
+from crm_graphql.platform.users.models import UserRole
 from tests import factories
 from tests.factories import unique
 from tests.graphql_client import GraphQLClient, SignIn

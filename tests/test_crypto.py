@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from crm_graphql.crypto import (
+from crm_graphql.core.crypto import (
     BlindIndex,
     CryptoConfigError,
     DecryptionError,

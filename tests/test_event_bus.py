@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from crm_graphql.seed import DEMO_PASSWORD
+from crm_graphql.devtools.seed import DEMO_PASSWORD
 from tests.databases import REDIS_URL, fresh_database, require_redis
 from tests.live_client import live_client
 from tests.servers import serve

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from crm_graphql.events.hub import Memo
+from crm_graphql.platform.events.hub import Memo
 
 
 async def test_a_cancelled_caller_does_not_cancel_the_others() -> None:

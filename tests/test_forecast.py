@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
 from crm_graphql.companies.models import Company
-from crm_graphql.db import write_session
-from crm_graphql.ids import encode_id
-from crm_graphql.money import exponent
+from crm_graphql.core.db import write_session
+from crm_graphql.core.ids import encode_id
+from crm_graphql.core.money import exponent
 from crm_graphql.pipeline.models import (
     Deal,
     DealStageChange,
@@ -29,7 +29,7 @@ from crm_graphql.pipeline.models import (
     Stage,
     StageKind,
 )
-from crm_graphql.users.models import UserRole
+from crm_graphql.platform.users.models import UserRole
 from tests.graphql_client import GraphQLClient, SignIn
 
 # --- fixed data, written through the ORM -----------------------------------------------------

@@ -17,13 +17,13 @@ from starlette.routing import Route
 from strawberry.schema.schema import validate_document
 
 import crm_graphql.tags.queries
-from crm_graphql import hardening
-from crm_graphql.app import GraphQLView, create_app
-from crm_graphql.auth.viewers import ViewerCache
-from crm_graphql.hardening import MAX_NESTING, CheckedDocuments, estimate_cost
-from crm_graphql.schema import create_schema
-from crm_graphql.settings import Settings, SettingsError
-from crm_graphql.users.models import UserRole
+from crm_graphql.app.factory import GraphQLView, create_app
+from crm_graphql.app.schema import create_schema
+from crm_graphql.core.settings import Settings, SettingsError
+from crm_graphql.graphql.security import hardening
+from crm_graphql.graphql.security.hardening import MAX_NESTING, CheckedDocuments, estimate_cost
+from crm_graphql.platform.auth.viewers import ViewerCache
+from crm_graphql.platform.users.models import UserRole
 from tests.graphql_client import SignIn
 
 BASE_URL = "http://testserver"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
-from crm_graphql.users.models import UserRole
+from crm_graphql.platform.users.models import UserRole
 from tests.factories import customer, order, product, unique
 from tests.graphql_client import GraphQLClient, SignIn
 from tests.live_client import live_client

@@ -11,10 +11,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from crm_graphql.db import create_engine
-from crm_graphql.migrations import alembic_config, upgrade
-from crm_graphql.models import Base
-from crm_graphql.settings import Settings
+from crm_graphql.app.models import Base
+from crm_graphql.core.db import create_engine
+from crm_graphql.core.migrations import alembic_config, upgrade
+from crm_graphql.core.settings import Settings
 from tests.databases import fresh_database
 
 

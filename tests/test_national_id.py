@@ -11,10 +11,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
-from crm_graphql.crypto import KeyRing, generate_key
-from crm_graphql.rotation import remaining, rotate_keys
-from crm_graphql.settings import DEV_ENCRYPTION_KEYS
-from crm_graphql.users.models import UserRole
+from crm_graphql.core.crypto import KeyRing, generate_key
+from crm_graphql.core.settings import DEV_ENCRYPTION_KEYS
+from crm_graphql.platform.rotation import remaining, rotate_keys
+from crm_graphql.platform.users.models import UserRole
 from tests import factories
 from tests.databases import PG_HOST, PG_PORT, PG_USER
 from tests.graphql_client import GraphQLClient, SignIn

@@ -34,10 +34,10 @@ from graphql import (
 )
 from starlette.applications import Starlette
 
-from crm_graphql.auth.permissions import ROLE_PERMISSIONS, ROOT_FIELDS, Access, roles_table
-from crm_graphql.ids import MAX_KEY, encode_id
-from crm_graphql.schema import create_schema
-from crm_graphql.users.models import UserRole
+from crm_graphql.app.schema import create_schema
+from crm_graphql.core.ids import MAX_KEY, encode_id
+from crm_graphql.platform.auth.permissions import ROLE_PERMISSIONS, ROOT_FIELDS, Access, roles_table
+from crm_graphql.platform.users.models import UserRole
 from tests.graphql_client import GraphQLClient, SignIn
 
 SCHEMA = create_schema()._schema

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crm_graphql.ids import encode_id
+from crm_graphql.core.ids import encode_id
 from tests import factories
 from tests.graphql_client import GraphQLClient
 

@@ -9,8 +9,8 @@ import asyncpg
 import pytest
 from sqlalchemy import text
 
-from crm_graphql.db import create_engine
-from crm_graphql.settings import Settings
+from crm_graphql.core.db import create_engine
+from crm_graphql.core.settings import Settings
 from tests.databases import PG_ADMIN_DB, PG_HOST, PG_PORT, PG_USER, fresh_database
 
 pytestmark = pytest.mark.postgresql

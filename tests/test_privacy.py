@@ -8,12 +8,12 @@ from datetime import timedelta
 from sqlalchemy import select, text, update
 from starlette.applications import Starlette
 
+from crm_graphql.app.models import Base
+from crm_graphql.core.db import create_sessionmaker, utcnow, write_session
+from crm_graphql.core.ids import decode_id
 from crm_graphql.customers.models import Customer
-from crm_graphql.db import create_sessionmaker, utcnow, write_session
-from crm_graphql.ids import decode_id
-from crm_graphql.models import Base
+from crm_graphql.platform.users.models import UserRole
 from crm_graphql.privacy.service import purge_expired
-from crm_graphql.users.models import UserRole
 from tests import factories
 from tests.graphql_client import GraphQLClient, SignIn
 

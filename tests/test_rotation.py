@@ -11,16 +11,16 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, event, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from crm_graphql import rotation
-from crm_graphql.crypto import KeyRing
-from crm_graphql.db import create_engine
-from crm_graphql.rotation import (
+from crm_graphql.core.crypto import KeyRing
+from crm_graphql.core.db import create_engine
+from crm_graphql.core.settings import Settings
+from crm_graphql.platform import rotation
+from crm_graphql.platform.rotation import (
     EncryptedColumn,
     RotationError,
     remaining,
     rotate_keys,
 )
-from crm_graphql.settings import Settings
 from tests.databases import fresh_database
 
 metadata = MetaData()

@@ -15,7 +15,7 @@ from graphql import (
     parse,
 )
 
-from crm_graphql.schema import CoreExecutionContext, create_schema
+from crm_graphql.app.schema import CoreExecutionContext, create_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from crm_graphql.core.db import create_engine
+from crm_graphql.core.migrations import upgrade
+from crm_graphql.core.settings import Settings
 from crm_graphql.customers.models import Customer, LifecycleStage
-from crm_graphql.db import create_engine
-from crm_graphql.migrations import upgrade
+from crm_graphql.devtools.seed import CUSTOMERS_PER_DEAL, DEMO_USERS, SeedError, SeedReport, seed
 from crm_graphql.pipeline.models import Deal, DealStageChange, DealStatus, Pipeline, Stage
-from crm_graphql.seed import CUSTOMERS_PER_DEAL, DEMO_USERS, SeedError, SeedReport, seed
-from crm_graphql.settings import Settings
-from crm_graphql.users.models import UserRole
+from crm_graphql.platform.users.models import UserRole
 from tests.databases import fresh_database
 
 CUSTOMERS = 120

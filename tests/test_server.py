@@ -16,7 +16,7 @@ from gql import gql as gql_document
 from gql.transport.exceptions import TransportError
 from gql.transport.websockets import WebsocketsTransport
 
-from crm_graphql.seed import DEMO_PASSWORD
+from crm_graphql.devtools.seed import DEMO_PASSWORD
 from tests.servers import Served, serve
 
 QUERY = "{ customers(first: 3) { totalCount nodes { name company { name } } } }"

@@ -8,12 +8,12 @@ from typing import Any
 import httpx
 import pytest
 
-from crm_graphql.app import create_app
-from crm_graphql.db import create_engine
-from crm_graphql.migrations import upgrade
-from crm_graphql.seed import seed
-from crm_graphql.settings import Settings
-from crm_graphql.users.models import UserRole
+from crm_graphql.app.factory import create_app
+from crm_graphql.core.db import create_engine
+from crm_graphql.core.migrations import upgrade
+from crm_graphql.core.settings import Settings
+from crm_graphql.devtools.seed import seed
+from crm_graphql.platform.users.models import UserRole
 from tests.databases import fresh_database
 from tests.graphql_client import SignIn
 

@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
-from crm_graphql.app import create_app
-from crm_graphql.events import live
-from crm_graphql.events.hub import EventHub
-from crm_graphql.events.models import Event
-from crm_graphql.ids import encode_id
-from crm_graphql.settings import Settings
-from crm_graphql.users.models import UserRole
+from crm_graphql.app.factory import create_app
+from crm_graphql.core.ids import encode_id
+from crm_graphql.core.settings import Settings
+from crm_graphql.platform.events import live
+from crm_graphql.platform.events.hub import EventHub
+from crm_graphql.platform.events.models import Event
+from crm_graphql.platform.users.models import UserRole
 from tests.conftest import serving
 from tests.factories import customer, unique
 from tests.graphql_client import GraphQLClient, SignIn

@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import Executable, update
 from starlette.applications import Starlette
 
-from crm_graphql.auth import service
-from crm_graphql.auth.models import AccessToken
-from crm_graphql.auth.permissions import Permission
-from crm_graphql.auth.viewers import ViewerCache
-from crm_graphql.context import Resources
-from crm_graphql.db import StatementStats, current_stats, write_session
-from crm_graphql.reader import AnyRow, Reader
-from crm_graphql.users.models import UserRole
+from crm_graphql.core.db import StatementStats, current_stats, write_session
+from crm_graphql.data.reader import AnyRow, Reader
+from crm_graphql.graphql.context import Resources
+from crm_graphql.platform.auth import service
+from crm_graphql.platform.auth.models import AccessToken
+from crm_graphql.platform.auth.permissions import Permission
+from crm_graphql.platform.auth.viewers import ViewerCache
+from crm_graphql.platform.users.models import UserRole
 
 
 class Clock:

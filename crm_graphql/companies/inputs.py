@@ -10,7 +10,7 @@ import strawberry
 import crm_graphql.companies.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.companies.models import CompanySize
 from crm_graphql.customers.inputs import AddressListFilter, CustomerListFilter
-from crm_graphql.filters import DateTimeFilter, EnumFilter, IDFilter, Sort, StringFilter
+from crm_graphql.graphql.filters import DateTimeFilter, EnumFilter, IDFilter, Sort, StringFilter
 
 if TYPE_CHECKING:
     from crm_graphql.tags.inputs import TagListFilter

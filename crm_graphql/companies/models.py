@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_graphql.db import Base, SoftDeletable, Versioned, enum_type
+from crm_graphql.core.db import Base, SoftDeletable, Versioned, enum_type
 
 if TYPE_CHECKING:
     from crm_graphql.customers.models import Address, Customer
     from crm_graphql.orders.models import Order
     from crm_graphql.pipeline.models import Deal
+    from crm_graphql.platform.users.models import User
     from crm_graphql.tags.models import Tag
-    from crm_graphql.users.models import User
 
 
 class CompanySize(enum.StrEnum):

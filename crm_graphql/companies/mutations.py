@@ -7,15 +7,22 @@ from typing import Annotated
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_graphql.arguments import INPUT
 from crm_graphql.companies import service
 from crm_graphql.companies.inputs import CreateCompanyInput, UpdateCompanyInput
 from crm_graphql.companies.models import Company
 from crm_graphql.companies.types import CompanyType
-from crm_graphql.ids import expect_id
-from crm_graphql.payloads import DeleteInput, RestoreInput, UserError, mutate, optional_id, provided
-from crm_graphql.records import restore, soft_delete
-from crm_graphql.relay import GraphInfo
+from crm_graphql.core.ids import expect_id
+from crm_graphql.data.records import restore, soft_delete
+from crm_graphql.graphql.arguments import INPUT
+from crm_graphql.graphql.payloads import (
+    DeleteInput,
+    RestoreInput,
+    UserError,
+    mutate,
+    optional_id,
+    provided,
+)
+from crm_graphql.graphql.relay import GraphInfo
 
 
 @strawberry.type(description="The result of a company mutation.")

@@ -7,14 +7,14 @@ from typing import Annotated
 import strawberry
 from sqlalchemy import ColumnElement, or_
 
-from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last, ObjectId
 from crm_graphql.companies.inputs import CompanyFilter, CompanySort
 from crm_graphql.companies.models import Company
 from crm_graphql.companies.types import CompanyType
-from crm_graphql.connections import resolve_by_id, root_connection
 from crm_graphql.customers.types import PAGE_ARGS_DOC
-from crm_graphql.filters import like_pattern
-from crm_graphql.relay import Connection, GraphInfo
+from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last, ObjectId
+from crm_graphql.graphql.fields import resolve_by_id, root_connection
+from crm_graphql.graphql.filters import like_pattern
+from crm_graphql.graphql.relay import Connection, GraphInfo
 
 
 def company_search(text: str) -> ColumnElement[bool]:

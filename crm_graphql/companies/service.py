@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.companies.models import Company
-from crm_graphql.errors import DomainError, ErrorCode, Problems
-from crm_graphql.records import (
+from crm_graphql.core.errors import DomainError, ErrorCode, Problems
+from crm_graphql.core.validators import optional_text, required_text
+from crm_graphql.data.records import (
     check_assignable,
     check_version,
     default_owner,
@@ -19,8 +20,7 @@ from crm_graphql.records import (
     find_all,
     visible,
 )
-from crm_graphql.users.service import require_active_user
-from crm_graphql.validators import optional_text, required_text
+from crm_graphql.platform.users.service import require_active_user
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 

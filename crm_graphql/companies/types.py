@@ -8,26 +8,26 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import crm_graphql.companies.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
 from crm_graphql.companies.models import Company, CompanySize
-from crm_graphql.connections import related_connection, related_one, to_many, to_one
 from crm_graphql.customers.inputs import AddressFilter, CustomerFilter, CustomerSort
 from crm_graphql.customers.models import AddressKind
 from crm_graphql.customers.types import PAGE_ARGS_DOC, AddressType, CustomerType
-from crm_graphql.filters import EnumFilter
-from crm_graphql.relay import Connection, GraphInfo, Node, NodeType, register
+from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
+from crm_graphql.graphql.fields import related_connection, related_one, to_many, to_one
+from crm_graphql.graphql.filters import EnumFilter
+from crm_graphql.graphql.relay import Connection, GraphInfo, Node, NodeType, register
 
 if TYPE_CHECKING:
     from crm_graphql.orders.inputs import OrderFilter, OrderSort
     from crm_graphql.orders.types import OrderType
     from crm_graphql.pipeline.inputs import DealFilter, DealSort
     from crm_graphql.pipeline.types import DealType
+    from crm_graphql.platform.users.types import UserType
     from crm_graphql.tags.inputs import TagFilter, TagSort
     from crm_graphql.tags.types import TagType
-    from crm_graphql.users.types import UserType
 
 
-User = Annotated["UserType", strawberry.lazy("crm_graphql.users.types")]
+User = Annotated["UserType", strawberry.lazy("crm_graphql.platform.users.types")]
 Tag = Annotated["TagType", strawberry.lazy("crm_graphql.tags.types")]
 TagFilterArg = Annotated["TagFilter", strawberry.lazy("crm_graphql.tags.inputs")]
 TagSortArg = Annotated["TagSort", strawberry.lazy("crm_graphql.tags.inputs")]

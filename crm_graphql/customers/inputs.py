@@ -16,7 +16,7 @@ from crm_graphql.customers.models import (
     Gender,
     LifecycleStage,
 )
-from crm_graphql.filters import (
+from crm_graphql.graphql.filters import (
     BooleanFilter,
     DateFilter,
     DateTimeFilter,

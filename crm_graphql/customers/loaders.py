@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, select
 
 from crm_graphql.customers.models import ContactKind, ContactMethod
-from crm_graphql.loaders import KEYS, STATEMENTS, keys_parameter
+from crm_graphql.data.loaders import KEYS, STATEMENTS, keys_parameter
 
 if TYPE_CHECKING:
-    from crm_graphql.context import Context
-    from crm_graphql.relay import NodeType
+    from crm_graphql.graphql.context import Context
+    from crm_graphql.graphql.relay import NodeType
 
 
 async def primary_contacts(

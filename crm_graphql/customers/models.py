@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_graphql.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type
+from crm_graphql.core.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type
 
 if TYPE_CHECKING:
     from crm_graphql.companies.models import Company
     from crm_graphql.interactions.models import Interaction
     from crm_graphql.orders.models import Order
     from crm_graphql.pipeline.models import Deal
+    from crm_graphql.platform.users.models import User
     from crm_graphql.privacy.models import Consent
     from crm_graphql.tags.models import Tag
-    from crm_graphql.users.models import User
 
 
 class Gender(enum.StrEnum):
@@ -75,7 +75,7 @@ class Customer(Versioned, SoftDeletable, Base):
     source: Mapped[CustomerSource | None] = mapped_column(enum_type(CustomerSource))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
-    # AES-256-GCM envelope (crm_graphql.crypto) and a keyed HMAC for exact-match lookup; the
+    # AES-256-GCM envelope (crm_graphql.core.crypto) and a keyed HMAC for exact-match lookup; the
     # plaintext is never stored
     national_id_enc: Mapped[str | None] = mapped_column(String(255))
     national_id_index: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_graphql.arguments import INPUT
+from crm_graphql.core.ids import expect_id
 from crm_graphql.customers import service
 from crm_graphql.customers.inputs import (
     AddAddressInput,
@@ -27,8 +27,9 @@ from crm_graphql.customers.types import (
     CustomerType,
     national_id_cipher,
 )
-from crm_graphql.ids import expect_id
-from crm_graphql.payloads import (
+from crm_graphql.data.records import restore, soft_delete
+from crm_graphql.graphql.arguments import INPUT
+from crm_graphql.graphql.payloads import (
     DeleteInput,
     RemoveInput,
     RestoreInput,
@@ -37,8 +38,7 @@ from crm_graphql.payloads import (
     optional_id,
     provided,
 )
-from crm_graphql.records import restore, soft_delete
-from crm_graphql.relay import GraphInfo
+from crm_graphql.graphql.relay import GraphInfo
 
 
 @strawberry.type(description="The result of a customer mutation.")

@@ -7,8 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from crm_graphql.crypto import BlindIndex, KeyRing, mask, normalize_identifier
-from crm_graphql.errors import DomainError
+from crm_graphql.core.crypto import BlindIndex, KeyRing, mask, normalize_identifier
+from crm_graphql.core.errors import DomainError
 
 TABLE = "customers"
 COLUMN = "national_id_enc"

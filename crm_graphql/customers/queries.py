@@ -8,16 +8,16 @@ from typing import Annotated
 import strawberry
 from sqlalchemy import ColumnElement, exists, false, or_, select
 
-from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last, ObjectId
 from crm_graphql.companies.models import Company
-from crm_graphql.connections import resolve_by_id, root_connection
+from crm_graphql.core.errors import DomainError
 from crm_graphql.customers import national_id
 from crm_graphql.customers.inputs import CustomerFilter, CustomerSort
 from crm_graphql.customers.models import ContactMethod, Customer
 from crm_graphql.customers.types import PAGE_ARGS_DOC, CustomerType, national_id_cipher
-from crm_graphql.errors import DomainError
-from crm_graphql.filters import like_pattern
-from crm_graphql.relay import Connection, GraphInfo
+from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last, ObjectId
+from crm_graphql.graphql.fields import resolve_by_id, root_connection
+from crm_graphql.graphql.filters import like_pattern
+from crm_graphql.graphql.relay import Connection, GraphInfo
 
 
 def customer_search(text: str) -> ColumnElement[bool]:

@@ -10,8 +10,17 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_graphql.audit.recorder import note
 from crm_graphql.companies.service import require_company
+from crm_graphql.core.db import utcnow
+from crm_graphql.core.errors import DomainError, ErrorCode, Problems
+from crm_graphql.core.validators import (
+    normalize_country,
+    normalize_email,
+    normalize_phone,
+    optional_text,
+    past_date,
+    required_text,
+)
 from crm_graphql.customers import national_id
 from crm_graphql.customers.models import (
     Address,
@@ -21,10 +30,7 @@ from crm_graphql.customers.models import (
     Customer,
 )
 from crm_graphql.customers.national_id import NationalIdCipher
-from crm_graphql.db import utcnow
-from crm_graphql.errors import DomainError, ErrorCode, Problems
-from crm_graphql.pipeline.assignment import assign_lead
-from crm_graphql.records import (
+from crm_graphql.data.records import (
     check_assignable,
     check_version,
     default_owner,
@@ -32,16 +38,10 @@ from crm_graphql.records import (
     find_all,
     visible,
 )
+from crm_graphql.pipeline.assignment import assign_lead
+from crm_graphql.platform.audit.recorder import note
+from crm_graphql.platform.users.service import require_active_user
 from crm_graphql.tags.service import require_tags
-from crm_graphql.users.service import require_active_user
-from crm_graphql.validators import (
-    normalize_country,
-    normalize_email,
-    normalize_phone,
-    optional_text,
-    past_date,
-    required_text,
-)
 
 MAX_CONTACT_METHODS = 50
 MAX_ADDRESSES = 20

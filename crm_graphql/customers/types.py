@@ -9,18 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import crm_graphql.customers.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
-from crm_graphql.audit.queries import customer_history
-from crm_graphql.audit.types import AuditRecordType
-from crm_graphql.connections import (
-    batched,
-    related_connection,
-    related_list,
-    related_one,
-    to_list,
-    to_many,
-    to_one,
-)
+from crm_graphql.core.db import utcnow
 from crm_graphql.customers.inputs import AddressFilter, ContactMethodFilter
 from crm_graphql.customers.loaders import primary_contacts
 from crm_graphql.customers.models import (
@@ -34,8 +23,19 @@ from crm_graphql.customers.models import (
     LifecycleStage,
 )
 from crm_graphql.customers.national_id import NationalIdCipher
-from crm_graphql.db import utcnow
-from crm_graphql.relay import Connection, GraphInfo, Node, NodeType, register
+from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
+from crm_graphql.graphql.fields import (
+    batched,
+    related_connection,
+    related_list,
+    related_one,
+    to_list,
+    to_many,
+    to_one,
+)
+from crm_graphql.graphql.relay import Connection, GraphInfo, Node, NodeType, register
+from crm_graphql.platform.audit.queries import customer_history
+from crm_graphql.platform.audit.types import AuditRecordType
 
 if TYPE_CHECKING:
     from crm_graphql.companies.types import CompanyType
@@ -45,14 +45,14 @@ if TYPE_CHECKING:
     from crm_graphql.orders.types import OrderType
     from crm_graphql.pipeline.inputs import DealFilter, DealSort
     from crm_graphql.pipeline.types import DealType
+    from crm_graphql.platform.users.types import UserType
     from crm_graphql.privacy.types import ConsentType
     from crm_graphql.tags.inputs import TagFilter, TagSort
     from crm_graphql.tags.types import TagType
-    from crm_graphql.users.types import UserType
 
 
 Company = Annotated["CompanyType", strawberry.lazy("crm_graphql.companies.types")]
-User = Annotated["UserType", strawberry.lazy("crm_graphql.users.types")]
+User = Annotated["UserType", strawberry.lazy("crm_graphql.platform.users.types")]
 Tag = Annotated["TagType", strawberry.lazy("crm_graphql.tags.types")]
 TagFilterArg = Annotated["TagFilter", strawberry.lazy("crm_graphql.tags.inputs")]
 TagSortArg = Annotated["TagSort", strawberry.lazy("crm_graphql.tags.inputs")]

@@ -8,17 +8,17 @@ from typing import Annotated
 
 import strawberry
 
-from crm_graphql.auth.access import scope_key
-from crm_graphql.auth.permissions import MODEL_READ
-from crm_graphql.context import Context
+from crm_graphql.core.db import utcnow
 from crm_graphql.dashboard.service import Metrics, Rows, dashboard_metrics
 from crm_graphql.dashboard.types import DashboardMetrics
-from crm_graphql.db import utcnow
-from crm_graphql.events.hub import Topic
-from crm_graphql.events.live import encode_cursor, snapshot_stream
-from crm_graphql.events.models import EventEntity
-from crm_graphql.events.subscriptions import AFTER
-from crm_graphql.relay import GraphInfo
+from crm_graphql.data.access import scope_key
+from crm_graphql.graphql.context import Context
+from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.platform.auth.permissions import MODEL_READ
+from crm_graphql.platform.events.hub import Topic
+from crm_graphql.platform.events.live import encode_cursor, snapshot_stream
+from crm_graphql.platform.events.models import EventEntity
+from crm_graphql.platform.events.subscriptions import AFTER
 
 TOPIC = Topic(entity_types=frozenset({EventEntity.DEAL, EventEntity.CUSTOMER, EventEntity.ORDER}))
 

@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy import Executable, and_, case, func, literal, select
 
+from crm_graphql.core.db import UTCDateTime
+from crm_graphql.core.money import divide_half_even
 from crm_graphql.customers.models import Customer, LifecycleStage
-from crm_graphql.db import UTCDateTime
-from crm_graphql.loaders import Scope
-from crm_graphql.money import divide_half_even
+from crm_graphql.data.loaders import Scope
+from crm_graphql.data.reader import AnyRow
 from crm_graphql.orders.models import Order
 from crm_graphql.pipeline.models import Deal, DealStatus, Stage
-from crm_graphql.reader import AnyRow
 
 Rows = Callable[[Executable], Awaitable[Sequence[AnyRow]]]
 

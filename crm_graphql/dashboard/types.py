@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from crm_graphql.dashboard.service import Amount, Metrics
-from crm_graphql.scalars import Money
+from crm_graphql.graphql.scalars import Money
 
 
 def _money(amounts: tuple[Amount, ...] | None) -> list[Money] | None:

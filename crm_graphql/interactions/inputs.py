@@ -9,7 +9,7 @@ import strawberry
 
 import crm_graphql.interactions.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.customers.inputs import CustomerFilter
-from crm_graphql.filters import DateTimeFilter, EnumFilter, IDFilter, Sort, StringFilter
+from crm_graphql.graphql.filters import DateTimeFilter, EnumFilter, IDFilter, Sort, StringFilter
 from crm_graphql.interactions.models import InteractionDirection, InteractionKind
 
 

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_graphql.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type
+from crm_graphql.core.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type
 
 if TYPE_CHECKING:
     from crm_graphql.customers.models import Customer
-    from crm_graphql.users.models import User
+    from crm_graphql.platform.users.models import User
 
 
 class InteractionKind(enum.StrEnum):

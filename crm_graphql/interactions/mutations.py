@@ -7,15 +7,22 @@ from typing import Annotated
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_graphql.arguments import INPUT
-from crm_graphql.ids import expect_id
+from crm_graphql.core.ids import expect_id
+from crm_graphql.data.records import restore, soft_delete
+from crm_graphql.graphql.arguments import INPUT
+from crm_graphql.graphql.payloads import (
+    DeleteInput,
+    RestoreInput,
+    UserError,
+    mutate,
+    optional_id,
+    provided,
+)
+from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.interactions import service
 from crm_graphql.interactions.inputs import LogInteractionInput, UpdateInteractionInput
 from crm_graphql.interactions.models import Interaction
 from crm_graphql.interactions.types import InteractionType
-from crm_graphql.payloads import DeleteInput, RestoreInput, UserError, mutate, optional_id, provided
-from crm_graphql.records import restore, soft_delete
-from crm_graphql.relay import GraphInfo
 
 
 @strawberry.type(description="The result of an interaction mutation.")

@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm_graphql.core.db import utcnow
+from crm_graphql.core.errors import Problems
+from crm_graphql.core.validators import optional_text
 from crm_graphql.customers.service import require_customer
-from crm_graphql.db import utcnow
-from crm_graphql.errors import Problems
+from crm_graphql.data.records import check_version, find
 from crm_graphql.interactions.models import Interaction
-from crm_graphql.records import check_version, find
-from crm_graphql.users.service import require_active_user
-from crm_graphql.validators import optional_text
+from crm_graphql.platform.users.service import require_active_user
 
 MAX_DURATION = 7 * 24 * 3600
 CLOCK_SKEW = timedelta(minutes=5)

@@ -7,11 +7,11 @@ from datetime import datetime
 import strawberry
 
 import crm_graphql.interactions.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.connections import related_one, to_one
 from crm_graphql.customers.types import CustomerType
+from crm_graphql.graphql.fields import related_one, to_one
+from crm_graphql.graphql.relay import GraphInfo, Node, NodeType, register
 from crm_graphql.interactions.models import Interaction, InteractionDirection, InteractionKind
-from crm_graphql.relay import GraphInfo, Node, NodeType, register
-from crm_graphql.users.types import UserType
+from crm_graphql.platform.users.types import UserType
 
 
 @register(Interaction)

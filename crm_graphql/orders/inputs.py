@@ -10,9 +10,9 @@ import strawberry
 
 import crm_graphql.orders.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.customers.inputs import CustomerFilter
-from crm_graphql.filters import DateTimeFilter, EnumFilter, IDFilter, MoneyFilter, Sort
+from crm_graphql.graphql.filters import DateTimeFilter, EnumFilter, IDFilter, MoneyFilter, Sort
+from crm_graphql.graphql.scalars import MoneyInput
 from crm_graphql.orders.models import OrderStatus, PaymentMethod
-from crm_graphql.scalars import MoneyInput
 
 
 @strawberry.input(description="Conditions on orders; all given conditions must hold.")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_graphql.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type, utcnow
+from crm_graphql.core.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type, utcnow
 
 if TYPE_CHECKING:
     from crm_graphql.customers.models import Customer

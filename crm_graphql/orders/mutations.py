@@ -7,8 +7,11 @@ from typing import Annotated
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_graphql.arguments import INPUT
-from crm_graphql.ids import expect_id
+from crm_graphql.core.ids import expect_id
+from crm_graphql.data.records import restore, soft_delete
+from crm_graphql.graphql.arguments import INPUT
+from crm_graphql.graphql.payloads import DeleteInput, RestoreInput, UserError, mutate, provided
+from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.orders import service
 from crm_graphql.orders.inputs import (
     AddPaymentInput,
@@ -19,9 +22,6 @@ from crm_graphql.orders.inputs import (
 )
 from crm_graphql.orders.models import Order
 from crm_graphql.orders.types import OrderType
-from crm_graphql.payloads import DeleteInput, RestoreInput, UserError, mutate, provided
-from crm_graphql.records import restore, soft_delete
-from crm_graphql.relay import GraphInfo
 
 
 @strawberry.type(description="The result of an order mutation.")

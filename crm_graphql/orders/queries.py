@@ -6,12 +6,12 @@ from typing import Annotated
 
 import strawberry
 
-from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last, ObjectId
-from crm_graphql.connections import resolve_by_id, root_connection
 from crm_graphql.customers.types import PAGE_ARGS_DOC
+from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last, ObjectId
+from crm_graphql.graphql.fields import resolve_by_id, root_connection
+from crm_graphql.graphql.relay import Connection, GraphInfo
 from crm_graphql.orders.inputs import OrderFilter, OrderSort
 from crm_graphql.orders.types import OrderType
-from crm_graphql.relay import Connection, GraphInfo
 
 
 @strawberry.type

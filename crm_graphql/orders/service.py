@@ -10,14 +10,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm_graphql.core.db import utcnow
+from crm_graphql.core.errors import DomainError, ErrorCode, Problems
+from crm_graphql.core.money import MAX_MINOR, format_decimal, normalize_currency, to_minor
+from crm_graphql.core.validators import optional_text
 from crm_graphql.customers.service import require_customer
-from crm_graphql.db import utcnow
-from crm_graphql.errors import DomainError, ErrorCode, Problems
-from crm_graphql.money import MAX_MINOR, format_decimal, normalize_currency, to_minor
+from crm_graphql.data.records import check_version, find
 from crm_graphql.orders.models import Order, OrderItem, OrderStatus, Payment, PaymentMethod
 from crm_graphql.products.service import sellable_products
-from crm_graphql.records import check_version, find
-from crm_graphql.validators import optional_text
 
 MAX_ITEMS = 500
 MAX_QUANTITY = 1_000_000

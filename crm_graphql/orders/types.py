@@ -7,12 +7,12 @@ from datetime import datetime
 import strawberry
 
 import crm_graphql.orders.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.connections import related_list, related_one, to_list, to_one
 from crm_graphql.customers.types import CustomerType
+from crm_graphql.graphql.fields import related_list, related_one, to_list, to_one
+from crm_graphql.graphql.relay import GraphInfo, Node, NodeType, register
+from crm_graphql.graphql.scalars import Money
 from crm_graphql.orders.models import Order, OrderItem, OrderStatus, Payment, PaymentMethod
 from crm_graphql.products.types import ProductType
-from crm_graphql.relay import GraphInfo, Node, NodeType, register
-from crm_graphql.scalars import Money
 
 
 @register(OrderItem)

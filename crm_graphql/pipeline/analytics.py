@@ -34,10 +34,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from crm_graphql.db import UTCDateTime
-from crm_graphql.errors import BadRequestError
-from crm_graphql.loaders import Scope
-from crm_graphql.money import divide_half_even
+from crm_graphql.core.db import UTCDateTime
+from crm_graphql.core.errors import BadRequestError
+from crm_graphql.core.money import divide_half_even
+from crm_graphql.data.loaders import Scope
+from crm_graphql.data.reader import AnyRow, Reader
 from crm_graphql.pipeline.models import (
     Deal,
     DealStageChange,
@@ -46,7 +47,6 @@ from crm_graphql.pipeline.models import (
     Stage,
     StageKind,
 )
-from crm_graphql.reader import AnyRow, Reader
 
 MAX_FORECAST_YEARS = 5
 LAST_FORECAST_DAY = date(9998, 12, 31)  # periods after it would end beyond date.max

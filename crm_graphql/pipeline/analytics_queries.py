@@ -7,9 +7,10 @@ from typing import Annotated
 
 import strawberry
 
-from crm_graphql.arguments import FILTER
-from crm_graphql.errors import BadRequestError, DomainError
-from crm_graphql.ids import expect_id
+from crm_graphql.core.errors import BadRequestError, DomainError
+from crm_graphql.core.ids import expect_id
+from crm_graphql.graphql.arguments import FILTER
+from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.pipeline import analytics
 from crm_graphql.pipeline.analytics import ForecastGroupBy, ForecastPeriod
 from crm_graphql.pipeline.analytics_types import (
@@ -22,7 +23,6 @@ from crm_graphql.pipeline.analytics_types import (
 from crm_graphql.pipeline.inputs import DealFilter
 from crm_graphql.pipeline.models import Pipeline
 from crm_graphql.pipeline.types import PipelineType
-from crm_graphql.relay import GraphInfo
 
 
 def _pipeline_key(value: str) -> int:

@@ -7,18 +7,18 @@ from typing import Self
 
 import strawberry
 
-from crm_graphql.arguments import After, Before, First, Last
-from crm_graphql.connections import requested_page
-from crm_graphql.filters import compile_filter, ordering, shape_key
+from crm_graphql.graphql.arguments import After, Before, First, Last
+from crm_graphql.graphql.fields import requested_page
+from crm_graphql.graphql.filters import compile_filter, ordering, shape_key
+from crm_graphql.graphql.relay import Connection, GraphInfo, build_connection
+from crm_graphql.graphql.scalars import Money
 from crm_graphql.pipeline import analytics
 from crm_graphql.pipeline.analytics import ColumnTotals, ForecastGroupBy, ForecastPeriod
 from crm_graphql.pipeline.inputs import DealFilter
 from crm_graphql.pipeline.models import Deal, Pipeline, Stage
 from crm_graphql.pipeline.types import BY_RANK, DealType, PipelineType, StageType
-from crm_graphql.relay import Connection, GraphInfo, build_connection
-from crm_graphql.scalars import Money
-from crm_graphql.users.models import User
-from crm_graphql.users.types import UserType
+from crm_graphql.platform.users.models import User
+from crm_graphql.platform.users.types import UserType
 
 strawberry.enum(ForecastPeriod, description="The length of a forecast's periods (UTC calendar).")
 strawberry.enum(

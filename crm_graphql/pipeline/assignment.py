@@ -16,19 +16,19 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_graphql.audit.recorder import note
+from crm_graphql.core.db import utcnow
+from crm_graphql.core.errors import ErrorCode, Problems
+from crm_graphql.core.validators import normalize_country, required_text
 from crm_graphql.customers.models import Address, Customer, LifecycleStage
-from crm_graphql.db import utcnow
-from crm_graphql.errors import ErrorCode, Problems
+from crm_graphql.data.records import check_assignable, check_version, find, policy, visible
 from crm_graphql.pipeline.models import (
     AssignmentStrategy,
     LeadAssignmentRule,
     lead_assignment_rule_users,
 )
-from crm_graphql.records import check_assignable, check_version, find, policy, visible
+from crm_graphql.platform.audit.recorder import note
+from crm_graphql.platform.users.models import User, UserRole
 from crm_graphql.tags.models import Tag, customer_tags
-from crm_graphql.users.models import User, UserRole
-from crm_graphql.validators import normalize_country, required_text
 
 MAX_RULE_USERS = 100
 MAX_ASSIGNED = 1000  # per assignLeads call

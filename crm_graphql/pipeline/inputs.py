@@ -10,7 +10,7 @@ import strawberry
 import crm_graphql.pipeline.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.companies.inputs import CompanyFilter
 from crm_graphql.customers.inputs import CustomerFilter
-from crm_graphql.filters import (
+from crm_graphql.graphql.filters import (
     BooleanFilter,
     DateFilter,
     DateTimeFilter,
@@ -21,9 +21,9 @@ from crm_graphql.filters import (
     Sort,
     StringFilter,
 )
+from crm_graphql.graphql.scalars import MoneyInput
 from crm_graphql.pipeline.models import AssignmentStrategy, DealStatus, StageKind
-from crm_graphql.scalars import MoneyInput
-from crm_graphql.users.inputs import UserFilter
+from crm_graphql.platform.users.inputs import UserFilter
 
 AND = "All of these filters match."
 OR = "At least one of these filters matches."

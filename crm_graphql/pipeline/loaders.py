@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from crm_graphql.data.reader import AnyRow
 from crm_graphql.pipeline.models import lead_assignment_rule_users
-from crm_graphql.reader import AnyRow
-from crm_graphql.users.models import User
+from crm_graphql.platform.users.models import User
 
 if TYPE_CHECKING:
-    from crm_graphql.relay import GraphInfo
+    from crm_graphql.graphql.relay import GraphInfo
 
 
 async def rule_users(info: GraphInfo, rule_id: int) -> list[AnyRow]:

@@ -21,12 +21,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_graphql.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type, utcnow
+from crm_graphql.core.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type, utcnow
 
 if TYPE_CHECKING:
     from crm_graphql.companies.models import Company
     from crm_graphql.customers.models import Customer
-    from crm_graphql.users.models import User
+    from crm_graphql.platform.users.models import User
 
 
 class StageKind(enum.StrEnum):

@@ -7,11 +7,12 @@ from typing import Annotated
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_graphql.arguments import INPUT
+from crm_graphql.core.ids import expect_id
 from crm_graphql.customers.models import Customer
 from crm_graphql.customers.types import CustomerType
-from crm_graphql.ids import expect_id
-from crm_graphql.payloads import (
+from crm_graphql.data.records import restore, soft_delete
+from crm_graphql.graphql.arguments import INPUT
+from crm_graphql.graphql.payloads import (
     DeleteInput,
     RemoveInput,
     RestoreInput,
@@ -20,6 +21,8 @@ from crm_graphql.payloads import (
     optional_id,
     provided,
 )
+from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.graphql.scalars import MoneyInput
 from crm_graphql.pipeline import assignment, service
 from crm_graphql.pipeline.inputs import (
     CreateDealInput,
@@ -44,9 +47,6 @@ from crm_graphql.pipeline.types import (
     PipelineType,
     StageType,
 )
-from crm_graphql.records import restore, soft_delete
-from crm_graphql.relay import GraphInfo
-from crm_graphql.scalars import MoneyInput
 
 # --- payloads -----------------------------------------------------------------------------------
 

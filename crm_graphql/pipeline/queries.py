@@ -6,9 +6,10 @@ from typing import Annotated
 
 import strawberry
 
-from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last, ObjectId
-from crm_graphql.connections import resolve_by_id, root_connection
 from crm_graphql.customers.types import PAGE_ARGS_DOC
+from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last, ObjectId
+from crm_graphql.graphql.fields import resolve_by_id, root_connection
+from crm_graphql.graphql.relay import Connection, GraphInfo
 from crm_graphql.pipeline.inputs import (
     DealFilter,
     DealSort,
@@ -18,7 +19,6 @@ from crm_graphql.pipeline.inputs import (
     PipelineSort,
 )
 from crm_graphql.pipeline.types import DealType, LeadAssignmentRuleType, PipelineType
-from crm_graphql.relay import Connection, GraphInfo
 
 BY_POSITION = [LeadAssignmentRuleSort(field=LeadAssignmentRuleOrderField.POSITION)]
 

@@ -17,11 +17,20 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.companies.service import require_company
+from crm_graphql.core.db import utcnow
+from crm_graphql.core.errors import DomainError, ErrorCode, Problems, not_found
+from crm_graphql.core.money import normalize_currency, to_minor
+from crm_graphql.core.validators import optional_text, required_text
 from crm_graphql.customers.models import Customer, LifecycleStage
 from crm_graphql.customers.service import require_customer
-from crm_graphql.db import utcnow
-from crm_graphql.errors import DomainError, ErrorCode, Problems, not_found
-from crm_graphql.money import normalize_currency, to_minor
+from crm_graphql.data.records import (
+    check_assignable,
+    check_version,
+    default_owner,
+    find,
+    policy,
+    visible,
+)
 from crm_graphql.pipeline.models import (
     Deal,
     DealStageChange,
@@ -30,16 +39,7 @@ from crm_graphql.pipeline.models import (
     Stage,
     StageKind,
 )
-from crm_graphql.records import (
-    check_assignable,
-    check_version,
-    default_owner,
-    find,
-    policy,
-    visible,
-)
-from crm_graphql.users.service import require_active_user
-from crm_graphql.validators import optional_text, required_text
+from crm_graphql.platform.users.service import require_active_user
 
 MAX_STAGES = 30
 RANK_STEP = 1024.0

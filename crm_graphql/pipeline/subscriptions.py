@@ -7,26 +7,26 @@ from typing import Annotated
 
 import strawberry
 
-from crm_graphql.errors import BadRequestError
-from crm_graphql.events.hub import Topic
-from crm_graphql.events.live import (
+from crm_graphql.core.errors import BadRequestError
+from crm_graphql.core.ids import decode_id
+from crm_graphql.data.reader import Reader
+from crm_graphql.graphql.filters import compile_filter
+from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.graphql.scalars import Money
+from crm_graphql.pipeline.analytics import ColumnTotals, board_totals
+from crm_graphql.pipeline.inputs import DealFilter
+from crm_graphql.pipeline.models import Deal, Pipeline, Stage
+from crm_graphql.pipeline.types import DealType, PipelineType, StageType
+from crm_graphql.platform.events.hub import Topic
+from crm_graphql.platform.events.live import (
     encode_cursor,
     event_stream,
     record_row,
     snapshot_stream,
 )
-from crm_graphql.events.models import EventEntity
-from crm_graphql.events.subscriptions import AFTER
-from crm_graphql.events.types import ChangeEvent
-from crm_graphql.filters import compile_filter
-from crm_graphql.ids import decode_id
-from crm_graphql.pipeline.analytics import ColumnTotals, board_totals
-from crm_graphql.pipeline.inputs import DealFilter
-from crm_graphql.pipeline.models import Deal, Pipeline, Stage
-from crm_graphql.pipeline.types import DealType, PipelineType, StageType
-from crm_graphql.reader import Reader
-from crm_graphql.relay import GraphInfo
-from crm_graphql.scalars import Money
+from crm_graphql.platform.events.models import EventEntity
+from crm_graphql.platform.events.subscriptions import AFTER
+from crm_graphql.platform.events.types import ChangeEvent
 
 PIPELINE_ID = strawberry.argument(description="The pipeline to follow.")
 

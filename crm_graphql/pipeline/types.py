@@ -8,9 +8,10 @@ from typing import Annotated
 import strawberry
 
 import crm_graphql.pipeline.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
 from crm_graphql.companies.types import CompanyType
-from crm_graphql.connections import (
+from crm_graphql.customers.types import PAGE_ARGS_DOC, CustomerType
+from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
+from crm_graphql.graphql.fields import (
     related_connection,
     related_list,
     related_one,
@@ -18,7 +19,8 @@ from crm_graphql.connections import (
     to_many,
     to_one,
 )
-from crm_graphql.customers.types import PAGE_ARGS_DOC, CustomerType
+from crm_graphql.graphql.relay import Connection, GraphInfo, Node, NodeType, register
+from crm_graphql.graphql.scalars import Money
 from crm_graphql.pipeline.inputs import DealFilter, DealOrderField, DealSort
 from crm_graphql.pipeline.loaders import rule_users
 from crm_graphql.pipeline.models import (
@@ -31,11 +33,9 @@ from crm_graphql.pipeline.models import (
     Stage,
     StageKind,
 )
-from crm_graphql.relay import Connection, GraphInfo, Node, NodeType, register
-from crm_graphql.scalars import Money
+from crm_graphql.platform.users.types import UserType
 from crm_graphql.tags.models import Tag
 from crm_graphql.tags.types import TagType
-from crm_graphql.users.types import UserType
 
 BY_RANK = [DealSort(field=DealOrderField.RANK)]
 

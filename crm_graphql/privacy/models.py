@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm_graphql.db import Base, UTCDateTime, utcnow
+from crm_graphql.core.db import Base, UTCDateTime, utcnow
 
 
 class Consent(Base):

@@ -8,11 +8,12 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.scalars import JSON
 
-from crm_graphql.arguments import INPUT
+from crm_graphql.core.ids import expect_id
 from crm_graphql.customers.models import Customer
 from crm_graphql.customers.types import CustomerType, national_id_cipher
-from crm_graphql.ids import expect_id
-from crm_graphql.payloads import UserError, mutate
+from crm_graphql.graphql.arguments import INPUT
+from crm_graphql.graphql.payloads import UserError, mutate
+from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.privacy import service
 from crm_graphql.privacy.inputs import (
     EraseCustomerInput,
@@ -21,7 +22,6 @@ from crm_graphql.privacy.inputs import (
 )
 from crm_graphql.privacy.models import Consent
 from crm_graphql.privacy.types import ConsentType
-from crm_graphql.relay import GraphInfo
 
 
 @strawberry.type(description="The result of recording a consent.")

@@ -13,20 +13,20 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import class_mapper
 
-from crm_graphql.audit.recorder import note
 from crm_graphql.companies.models import Company
+from crm_graphql.core.db import Base, utcnow
+from crm_graphql.core.errors import DomainError, Problems
+from crm_graphql.core.money import format_decimal
+from crm_graphql.core.validators import optional_text, required_text
 from crm_graphql.customers.models import Address, ContactMethod, Customer
 from crm_graphql.customers.national_id import NationalIdCipher
-from crm_graphql.db import Base, utcnow
-from crm_graphql.errors import DomainError, Problems
+from crm_graphql.data.records import find, policy
 from crm_graphql.interactions.models import Interaction
-from crm_graphql.money import format_decimal
 from crm_graphql.orders.models import Order, OrderItem, Payment
+from crm_graphql.platform.audit.recorder import note
 from crm_graphql.privacy.models import Consent
 from crm_graphql.products.models import Product
-from crm_graphql.records import find, policy
 from crm_graphql.tags.models import Tag, customer_tags
-from crm_graphql.validators import optional_text, required_text
 
 ERASED_NAME = "Erased customer"
 # internal columns left out of an export: key material envelopes and lookup digests

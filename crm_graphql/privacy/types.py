@@ -6,8 +6,8 @@ from datetime import datetime
 
 import strawberry
 
+from crm_graphql.graphql.relay import Node, NodeType, register
 from crm_graphql.privacy.models import Consent
-from crm_graphql.relay import Node, NodeType, register
 
 
 @register(Consent)

@@ -6,7 +6,7 @@ import enum
 
 import strawberry
 
-from crm_graphql.filters import (
+from crm_graphql.graphql.filters import (
     BooleanFilter,
     DateTimeFilter,
     IDFilter,
@@ -14,7 +14,7 @@ from crm_graphql.filters import (
     Sort,
     StringFilter,
 )
-from crm_graphql.scalars import MoneyInput
+from crm_graphql.graphql.scalars import MoneyInput
 
 
 @strawberry.input(description="Conditions on products; all given conditions must hold.")

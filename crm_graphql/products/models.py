@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm_graphql.db import Base, SoftDeletable, Versioned
+from crm_graphql.core.db import Base, SoftDeletable, Versioned
 
 
 class Product(Versioned, SoftDeletable, Base):

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_graphql.errors import DomainError, ErrorCode, Problems
-from crm_graphql.money import normalize_currency, to_minor
+from crm_graphql.core.errors import DomainError, ErrorCode, Problems
+from crm_graphql.core.money import normalize_currency, to_minor
+from crm_graphql.core.validators import optional_text, required_text
+from crm_graphql.data.records import check_version, find
 from crm_graphql.products.models import Product
-from crm_graphql.records import check_version, find
-from crm_graphql.validators import optional_text, required_text
 
 
 def _price(amount: Decimal, currency: str, field: Sequence[str]) -> tuple[int, str]:

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import strawberry
 
+from crm_graphql.graphql.relay import Node, NodeType, register
+from crm_graphql.graphql.scalars import Money
 from crm_graphql.products.models import Product
-from crm_graphql.relay import Node, NodeType, register
-from crm_graphql.scalars import Money
 
 
 @register(Product)

@@ -6,7 +6,7 @@ import enum
 
 import strawberry
 
-from crm_graphql.filters import DateTimeFilter, IDFilter, Sort, StringFilter
+from crm_graphql.graphql.filters import DateTimeFilter, IDFilter, Sort, StringFilter
 
 
 @strawberry.input(description="Conditions on tags; all given conditions must hold.")

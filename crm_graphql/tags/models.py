@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm_graphql.db import Base, SoftDeletable, UTCDateTime, Versioned, utcnow
+from crm_graphql.core.db import Base, SoftDeletable, UTCDateTime, Versioned, utcnow
 
 if TYPE_CHECKING:
     from crm_graphql.companies.models import Company

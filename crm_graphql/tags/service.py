@@ -10,12 +10,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_graphql.audit.recorder import note
-from crm_graphql.db import utcnow
-from crm_graphql.errors import DomainError, ErrorCode, Problems
-from crm_graphql.records import check_version, find, find_all
+from crm_graphql.core.db import utcnow
+from crm_graphql.core.errors import DomainError, ErrorCode, Problems
+from crm_graphql.core.validators import required_text
+from crm_graphql.data.records import check_version, find, find_all
+from crm_graphql.platform.audit.recorder import note
 from crm_graphql.tags.models import Tag, company_tags, customer_tags
-from crm_graphql.validators import required_text
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_BULK = 500

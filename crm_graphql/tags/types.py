@@ -7,13 +7,13 @@ from typing import Annotated
 
 import strawberry
 
-from crm_graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
 from crm_graphql.companies.inputs import CompanyFilter, CompanySort
 from crm_graphql.companies.types import CompanyType
-from crm_graphql.connections import related_connection, to_many
 from crm_graphql.customers.inputs import CustomerFilter, CustomerSort
 from crm_graphql.customers.types import PAGE_ARGS_DOC, CustomerType
-from crm_graphql.relay import Connection, GraphInfo, Node, NodeType, register
+from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
+from crm_graphql.graphql.fields import related_connection, to_many
+from crm_graphql.graphql.relay import Connection, GraphInfo, Node, NodeType, register
 from crm_graphql.tags.models import Tag
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import crm_graphql.db
+import crm_graphql.core.db
 
 
 revision: str = '0001'
@@ -30,9 +30,9 @@ def upgrade() -> None:
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('unit_price_minor >= 0', name=op.f('ck_products_price_not_negative')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_products')),
     sa.UniqueConstraint('sku', name=op.f('uq_products_sku'))
@@ -46,9 +46,9 @@ def upgrade() -> None:
     sa.Column('name_key', sa.String(length=200), nullable=False),
     sa.Column('color', sa.String(length=7), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tags')),
     sa.UniqueConstraint('name_key', name=op.f('uq_tags_name_key'))
     )
@@ -59,8 +59,8 @@ def upgrade() -> None:
     sa.Column('role', sa.Enum('ADMIN', 'MANAGER', 'SALES', 'SUPPORT', 'VIEWER', name='userrole', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
@@ -74,9 +74,9 @@ def upgrade() -> None:
     sa.Column('legal_representative', sa.String(length=200), nullable=True),
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_companies_owner_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_companies'))
     )
@@ -89,7 +89,7 @@ def upgrade() -> None:
     op.create_table('company_tags',
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.Column('tag_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_company_tags_company_id_companies'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tag_id'], ['tags.id'], name=op.f('fk_company_tags_tag_id_tags'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('company_id', 'tag_id', name=op.f('pk_company_tags'))
@@ -108,9 +108,9 @@ def upgrade() -> None:
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('company_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_customers_company_id_companies')),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_customers_owner_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_customers'))
@@ -133,8 +133,8 @@ def upgrade() -> None:
     sa.Column('postal_code', sa.String(length=20), nullable=True),
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('(customer_id IS NULL) <> (company_id IS NULL)', name=op.f('ck_addresses_one_owner')),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_addresses_company_id_companies'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_addresses_customer_id_customers'), ondelete='CASCADE'),
@@ -152,8 +152,8 @@ def upgrade() -> None:
     sa.Column('value', sa.String(length=320), nullable=False),
     sa.Column('is_primary', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_contact_methods_customer_id_customers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_methods'))
     )
@@ -165,7 +165,7 @@ def upgrade() -> None:
     op.create_table('customer_tags',
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('tag_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_customer_tags_customer_id_customers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tag_id'], ['tags.id'], name=op.f('fk_customer_tags_tag_id_tags'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('customer_id', 'tag_id', name=op.f('pk_customer_tags'))
@@ -181,12 +181,12 @@ def upgrade() -> None:
     sa.Column('direction', sa.Enum('INBOUND', 'OUTBOUND', 'INTERNAL', name='interactiondirection', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=True),
     sa.Column('body', sa.Text(), nullable=True),
-    sa.Column('occurred_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurred_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('duration_seconds', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_interactions_customer_id_customers')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_interactions_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_interactions'))
@@ -203,12 +203,12 @@ def upgrade() -> None:
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('total_minor', sa.BigInteger(), nullable=False),
     sa.Column('paid_minor', sa.BigInteger(), nullable=False),
-    sa.Column('placed_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('placed_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('paid_minor >= 0 AND paid_minor <= total_minor', name=op.f('ck_orders_paid_within_total')),
     sa.CheckConstraint('total_minor >= 0', name=op.f('ck_orders_total_not_negative')),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_orders_customer_id_customers')),
@@ -243,8 +243,8 @@ def upgrade() -> None:
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('method', sa.Enum('CARD', 'BANK_TRANSFER', 'CASH', 'WALLET', 'OTHER', name='paymentmethod', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('reference', sa.String(length=100), nullable=True),
-    sa.Column('paid_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('paid_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('amount_minor > 0', name=op.f('ck_payments_positive_amount')),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_payments_order_id_orders'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payments'))

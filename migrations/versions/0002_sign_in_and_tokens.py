@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import crm_graphql.db
+import crm_graphql.core.db
 
 
 revision: str = '0002'
@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('address', sa.String(length=64), nullable=False),
-    sa.Column('at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('succeeded', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_attempts'))
     )
@@ -40,10 +40,10 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=100), nullable=True),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('scopes', sa.Text(), nullable=True),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('expires_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('expires_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_access_tokens_created_by_id_users')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_access_tokens_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_access_tokens')),

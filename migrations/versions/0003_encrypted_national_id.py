@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import crm_graphql.db
+import crm_graphql.core.db
 
 
 revision: str = '0003'

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import crm_graphql.db
+import crm_graphql.core.db
 
 
 revision: str = '0004'
@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('granted', sa.Boolean(), nullable=False),
     sa.Column('text_version', sa.String(length=50), nullable=False),
     sa.Column('source', sa.String(length=100), nullable=True),
-    sa.Column('recorded_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_consents_customer_id_customers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_consents_recorded_by_id_users')),
@@ -38,7 +38,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_consents_customer_purpose', ['customer_id', 'purpose', 'id'], unique=False)
 
     with op.batch_alter_table('customers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('erased_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('erased_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import crm_graphql.db
+import crm_graphql.core.db
 
 
 revision: str = '0005'
@@ -27,7 +27,7 @@ MESSAGE = 'audit records are append-only'
 def upgrade() -> None:
     op.create_table('audit_records',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_user_id', sa.Integer(), nullable=True),
     sa.Column('token_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=100), nullable=False),

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-import crm_graphql.db
+import crm_graphql.core.db
 
 
 revision: str = '0006'
@@ -28,9 +28,9 @@ def upgrade() -> None:
     sa.Column('is_default', sa.Boolean(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pipelines'))
     )
     op.create_table('events',
@@ -42,7 +42,7 @@ def upgrade() -> None:
     sa.Column('pipeline_id', sa.Integer(), nullable=True),
     sa.Column('changed_fields', sa.JSON(), nullable=False),
     sa.Column('actor_user_id', sa.Integer(), nullable=True),
-    sa.Column('occurred_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurred_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_user_id'], ['users.id'], name=op.f('fk_events_actor_user_id_users')),
     sa.PrimaryKeyConstraint('seq', name=op.f('pk_events'))
     )
@@ -61,8 +61,8 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('next_index', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['tag_id'], ['tags.id'], name=op.f('fk_lead_assignment_rules_tag_id_tags')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lead_assignment_rules'))
     )
@@ -77,9 +77,9 @@ def upgrade() -> None:
     sa.Column('probability', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('OPEN', 'WON', 'LOST', name='stagekind', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('probability >= 0 AND probability <= 100', name=op.f('ck_pipeline_stages_probability_percent')),
     sa.ForeignKeyConstraint(['pipeline_id'], ['pipelines.id'], name=op.f('fk_pipeline_stages_pipeline_id_pipelines')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pipeline_stages'))
@@ -108,14 +108,14 @@ def upgrade() -> None:
     sa.Column('customer_id', sa.Integer(), nullable=True),
     sa.Column('company_id', sa.Integer(), nullable=True),
     sa.Column('expected_close_date', sa.Date(), nullable=True),
-    sa.Column('closed_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('lost_reason', sa.String(length=500), nullable=True),
     sa.Column('source', sa.String(length=80), nullable=True),
-    sa.Column('stage_entered_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('stage_entered_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('amount_minor >= 0', name=op.f('ck_deals_amount_not_negative')),
     sa.CheckConstraint('customer_id IS NOT NULL OR company_id IS NOT NULL', name=op.f('ck_deals_customer_or_company')),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_deals_company_id_companies')),
@@ -139,7 +139,7 @@ def upgrade() -> None:
     sa.Column('deal_id', sa.Integer(), nullable=False),
     sa.Column('from_stage_id', sa.Integer(), nullable=True),
     sa.Column('to_stage_id', sa.Integer(), nullable=False),
-    sa.Column('changed_at', crm_graphql.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('changed_at', crm_graphql.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], name=op.f('fk_deal_stage_changes_deal_id_deals')),
     sa.ForeignKeyConstraint(['from_stage_id'], ['pipeline_stages.id'], name=op.f('fk_deal_stage_changes_from_stage_id_pipeline_stages')),
@@ -178,8 +178,8 @@ def _insert_default_pipeline() -> None:
         sa.column("is_default", sa.Boolean()),
         sa.column("currency", sa.String()),
         sa.column("version", sa.Integer()),
-        sa.column("created_at", crm_graphql.db.UTCDateTime()),
-        sa.column("updated_at", crm_graphql.db.UTCDateTime()),
+        sa.column("created_at", crm_graphql.core.db.UTCDateTime()),
+        sa.column("updated_at", crm_graphql.core.db.UTCDateTime()),
     )
     stages = sa.table(
         "pipeline_stages",
@@ -189,8 +189,8 @@ def _insert_default_pipeline() -> None:
         sa.column("probability", sa.Integer()),
         sa.column("kind", sa.String()),
         sa.column("version", sa.Integer()),
-        sa.column("created_at", crm_graphql.db.UTCDateTime()),
-        sa.column("updated_at", crm_graphql.db.UTCDateTime()),
+        sa.column("created_at", crm_graphql.core.db.UTCDateTime()),
+        sa.column("updated_at", crm_graphql.core.db.UTCDateTime()),
     )
     op.bulk_insert(pipelines, [{"id": 1, "name": "Sales", "is_default": True, "currency": "USD", **stamps}])
     op.bulk_insert(
