@@ -21,7 +21,8 @@ from crm_graphql.core.db import utcnow
 from crm_graphql.core.errors import DomainError, ErrorCode, Problems, not_found
 from crm_graphql.core.money import normalize_currency, to_minor
 from crm_graphql.core.validators import optional_text, required_text
-from crm_graphql.customers.models import Customer, LifecycleStage
+from crm_graphql.customers.lifecycle import Standing, after_deal
+from crm_graphql.customers.models import Customer
 from crm_graphql.customers.service import require_customer
 from crm_graphql.data.records import (
     check_assignable,
@@ -482,7 +483,7 @@ async def create_deal(
         )
     )
     if customer_id is not None:
-        await _advance_customer(session, customer_id, LifecycleStage.PROSPECT, owner_id)
+        await _advance_customer(session, customer_id, won=False, owner_id=owner_id)
     await session.flush()
     return deal
 
@@ -528,32 +529,27 @@ async def update_deal(
         setattr(deal, key, value)
     if new_customer and customer_id is not None and deal.status is not DealStatus.LOST:
         won = deal.status is DealStatus.WON
-        target = LifecycleStage.CUSTOMER if won else LifecycleStage.PROSPECT
-        await _advance_customer(session, customer_id, target, deal.owner_id)
+        await _advance_customer(session, customer_id, won=won, owner_id=deal.owner_id)
     await session.flush()
     return deal
 
 
 async def _advance_customer(
-    session: AsyncSession, customer_id: int, target: LifecycleStage, owner_id: int | None
+    session: AsyncSession, customer_id: int, *, won: bool, owner_id: int | None
 ) -> None:
-    """Deals move their customer forward: a LEAD becomes a PROSPECT with its first deal, a
-    LEAD or PROSPECT becomes a CUSTOMER when a deal is won; a CUSTOMER or CHURNED customer is
-    never moved back. An unowned lead converted this way gets the deal's owner."""
+    """Moves the deal's customer forward by the lifecycle rule (`customers.lifecycle`), on
+    the locked row, and assigns only what changes so that an untouched customer keeps its
+    version."""
     stmt = select(Customer).where(Customer.id == customer_id).with_for_update()
     customer = (await session.execute(stmt)).scalar_one_or_none()
     if customer is None or customer.deleted_at is not None:
         return
-    before = customer.lifecycle_stage
-    if target is LifecycleStage.PROSPECT and before is LifecycleStage.LEAD:
-        customer.lifecycle_stage = LifecycleStage.PROSPECT
-    elif target is LifecycleStage.CUSTOMER and before in (
-        LifecycleStage.LEAD,
-        LifecycleStage.PROSPECT,
-    ):
-        customer.lifecycle_stage = LifecycleStage.CUSTOMER
-    if before is LifecycleStage.LEAD and customer.owner_id is None and owner_id is not None:
-        customer.owner_id = owner_id
+    before = Standing(stage=customer.lifecycle_stage, owner_id=customer.owner_id)
+    after = after_deal(before, won=won, deal_owner_id=owner_id)
+    if after.stage is not before.stage:
+        customer.lifecycle_stage = after.stage
+    if after.owner_id != before.owner_id:
+        customer.owner_id = after.owner_id
 
 
 async def _rank(
@@ -647,7 +643,7 @@ async def _enter(
         deal.status = status
         deal.closed_at = None if status is DealStatus.OPEN else now
         if won and deal.customer_id is not None:
-            await _advance_customer(session, deal.customer_id, LifecycleStage.CUSTOMER, None)
+            await _advance_customer(session, deal.customer_id, won=True, owner_id=None)
     deal.lost_reason = (lost_reason or deal.lost_reason) if status is DealStatus.LOST else None
     await session.flush()
     return deal
