@@ -21,14 +21,8 @@ from crm_graphql.companies.models import Company
 from crm_graphql.core.db import write_session
 from crm_graphql.core.ids import encode_id
 from crm_graphql.core.money import exponent
-from crm_graphql.pipeline.models import (
-    Deal,
-    DealStageChange,
-    DealStatus,
-    Pipeline,
-    Stage,
-    StageKind,
-)
+from crm_graphql.deals.models import Deal, DealStageChange, DealStatus
+from crm_graphql.pipelines.models import Pipeline, Stage, StageKind
 from crm_graphql.platform.users.models import UserRole
 from tests.graphql_client import GraphQLClient, SignIn
 

@@ -12,8 +12,8 @@ from crm_graphql.core.db import Base, SoftDeletable, Versioned, enum_type
 
 if TYPE_CHECKING:
     from crm_graphql.customers.models import Address, Customer
+    from crm_graphql.deals.models import Deal
     from crm_graphql.orders.models import Order
-    from crm_graphql.pipeline.models import Deal
     from crm_graphql.platform.users.models import User
     from crm_graphql.tags.models import Tag
 

@@ -13,9 +13,9 @@ from crm_graphql.core.db import Base, SoftDeletable, UTCDateTime, Versioned, enu
 
 if TYPE_CHECKING:
     from crm_graphql.companies.models import Company
+    from crm_graphql.deals.models import Deal
     from crm_graphql.interactions.models import Interaction
     from crm_graphql.orders.models import Order
-    from crm_graphql.pipeline.models import Deal
     from crm_graphql.platform.users.models import User
     from crm_graphql.privacy.models import Consent
     from crm_graphql.tags.models import Tag

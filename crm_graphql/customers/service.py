@@ -38,7 +38,7 @@ from crm_graphql.data.records import (
     find_all,
     visible,
 )
-from crm_graphql.pipeline.assignment import assign_lead
+from crm_graphql.leads.service import assign_lead
 from crm_graphql.platform.audit.recorder import note
 from crm_graphql.platform.users.service import require_active_user
 from crm_graphql.tags.service import require_tags

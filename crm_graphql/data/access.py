@@ -11,9 +11,9 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from crm_graphql.companies.models import Company
 from crm_graphql.core.db import Base
 from crm_graphql.customers.models import Address, ContactMethod, Customer, LifecycleStage
+from crm_graphql.deals.models import Deal, DealStageChange
 from crm_graphql.interactions.models import Interaction
 from crm_graphql.orders.models import Order, OrderItem, Payment
-from crm_graphql.pipeline.models import Deal, DealStageChange
 from crm_graphql.platform.audit.models import AuditRecord
 from crm_graphql.platform.audit.service import audit_rule
 from crm_graphql.platform.auth.permissions import (

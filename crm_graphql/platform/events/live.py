@@ -29,11 +29,11 @@ from crm_graphql.core.errors import BadRequestError
 from crm_graphql.customers.models import Customer
 from crm_graphql.data.access import Viewer, row_rule, scope_key
 from crm_graphql.data.reader import AnyRow, Reader
+from crm_graphql.deals.models import Deal
 from crm_graphql.graphql.context import Context
 from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.interactions.models import Interaction
 from crm_graphql.orders.models import Order
-from crm_graphql.pipeline.models import Deal
 from crm_graphql.platform.auth.permissions import ROOT_FIELDS
 from crm_graphql.platform.auth.service import authenticate
 from crm_graphql.platform.events.hub import EventHub, LoggedEvent, SubscriberDropped, Topic

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.core.db import utcnow
 from crm_graphql.customers.models import Customer
+from crm_graphql.deals.models import Deal, DealStatus
 from crm_graphql.orders.models import Order
-from crm_graphql.pipeline.models import Deal, DealStatus
 from crm_graphql.platform.audit.recorder import Touched
 from crm_graphql.platform.audit.service import lock_commit_order
 from crm_graphql.platform.events.models import Event, EventEntity, EventKind

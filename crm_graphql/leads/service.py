@@ -21,7 +21,7 @@ from crm_graphql.core.errors import ErrorCode, Problems
 from crm_graphql.core.validators import normalize_country, required_text
 from crm_graphql.customers.models import Address, Customer, LifecycleStage
 from crm_graphql.data.records import check_assignable, check_version, find, policy, visible
-from crm_graphql.pipeline.models import (
+from crm_graphql.leads.models import (
     AssignmentStrategy,
     LeadAssignmentRule,
     lead_assignment_rule_users,
