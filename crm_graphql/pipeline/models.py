@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -22,6 +23,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_graphql.core.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type, utcnow
+from crm_graphql.data.access import owned_rows, unowned
+from crm_graphql.data.ownership import part_of
+from crm_graphql.platform.events.evented import evented
+from crm_graphql.platform.events.models import EventEntity, EventKind
 
 if TYPE_CHECKING:
     from crm_graphql.companies.models import Company
@@ -169,3 +174,28 @@ class LeadAssignmentRule(Versioned, Base):
     users: Mapped[list[User]] = relationship(
         secondary=lead_assignment_rule_users, order_by=lead_assignment_rule_users.c.position
     )
+
+
+def _deal_event_kind(changes: Mapping[str, tuple[Any, Any]]) -> EventKind | None:
+    status = changes.get("status")
+    if status is not None:
+        return {
+            DealStatus.WON.value: EventKind.WON,
+            DealStatus.LOST.value: EventKind.LOST,
+        }.get(status[1], EventKind.REOPENED)
+    if {"stage_id", "rank"} & changes.keys():
+        return EventKind.MOVED
+    return None
+
+
+# SALES and MANAGER reach their (team's) deals and unowned ones
+owned_rows(Deal, Deal.owner_id, unowned(Deal.owner_id))
+part_of(DealStageChange.deal_id, Deal, field="stageHistory")
+evented(
+    Deal,
+    EventEntity.DEAL,
+    customer=Deal.customer_id,
+    pipeline=Deal.pipeline_id,
+    kind=_deal_event_kind,
+    renamed={"rank": "position"},  # a deal's place in its column
+)
