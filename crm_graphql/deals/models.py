@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, CheckConstraint, Date, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_graphql.core.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type, utcnow
+from crm_graphql.data.access import owned_rows, unowned
+from crm_graphql.data.ownership import part_of
 from crm_graphql.pipelines.models import Pipeline, Stage
+from crm_graphql.platform.events.evented import evented
+from crm_graphql.platform.events.models import EventEntity, EventKind
 
 if TYPE_CHECKING:
     from crm_graphql.companies.models import Company
@@ -82,3 +87,28 @@ class DealStageChange(Base):
     from_stage: Mapped[Stage | None] = relationship(foreign_keys=[from_stage_id])
     to_stage: Mapped[Stage] = relationship(foreign_keys=[to_stage_id])
     user: Mapped[User | None] = relationship()
+
+
+def _deal_event_kind(changes: Mapping[str, tuple[Any, Any]]) -> EventKind | None:
+    status = changes.get("status")
+    if status is not None:
+        return {
+            DealStatus.WON.value: EventKind.WON,
+            DealStatus.LOST.value: EventKind.LOST,
+        }.get(status[1], EventKind.REOPENED)
+    if {"stage_id", "rank"} & changes.keys():
+        return EventKind.MOVED
+    return None
+
+
+# SALES and MANAGER reach their (team's) deals and unowned ones
+owned_rows(Deal, Deal.owner_id, unowned(Deal.owner_id))
+part_of(DealStageChange.deal_id, Deal, field="stageHistory")
+evented(
+    Deal,
+    EventEntity.DEAL,
+    customer=Deal.customer_id,
+    pipeline=Deal.pipeline_id,
+    kind=_deal_event_kind,
+    renamed={"rank": "position"},  # a deal's place in its column
+)
