@@ -11,14 +11,8 @@ import crm_graphql.pipeline.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.companies.types import CompanyType
 from crm_graphql.customers.types import PAGE_ARGS_DOC, CustomerType
 from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
-from crm_graphql.graphql.fields import (
-    related_connection,
-    related_list,
-    related_one,
-    to_list,
-    to_many,
-    to_one,
-)
+from crm_graphql.graphql.batch_decorators import to_list, to_many, to_one
+from crm_graphql.graphql.relations import related_connection, related_list, related_one
 from crm_graphql.graphql.relay import Connection, GraphInfo, Node, NodeType, register
 from crm_graphql.graphql.scalars import Money
 from crm_graphql.pipeline.inputs import DealFilter, DealOrderField, DealSort
