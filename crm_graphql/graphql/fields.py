@@ -134,7 +134,7 @@ def batched(many: Batch, *, uses: Uses | None = None) -> Callable[[F], F]:
 
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 _SELF = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
-_INFO = inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=GraphInfo)
+INFO = inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=GraphInfo)
 
 
 def argument(name: str, annotation: object, default: object = None) -> inspect.Parameter:
@@ -179,15 +179,15 @@ def batch_field(
     description: str,
     arguments: Sequence[inspect.Parameter] = (),
 ) -> Any:
-    """A field of entity types resolved by `many(context, parents, **arguments)`, one value per
-    parent: for one parent by graphql-core, for all of a level's parents by the batched
-    executor. `uses`: the parent attributes `many` reads (None: whole parents)."""
+    """A field resolved by `many(context, parents, **arguments)`, one value per parent: for one
+    parent by graphql-core, for all of a level's parents by the batched executor. `uses`: the
+    parent attributes `many` reads (None: whole parents); `arguments`: see `argument`."""
 
     async def resolve(self: NodeType, info: GraphInfo, **kwargs: Any) -> Any:
         (value,) = await many(info.context, [self], **kwargs)
         return value
 
-    batched(many, uses=uses)(with_signature(resolve, _SELF, _INFO, *arguments))
+    batched(many, uses=uses)(with_signature(resolve, _SELF, INFO, *arguments))
     return strawberry.field(resolver=resolve, description=description)
 
 
@@ -317,7 +317,7 @@ def root_list(
         *PAGE_ARGUMENTS,
     ]
     return strawberry.field(
-        resolver=with_signature(resolve, _INFO, *parameters),
+        resolver=with_signature(resolve, INFO, *parameters),
         description=paged(description) if page_note else description,
         graphql_type=Connection[item],
     )
@@ -330,7 +330,7 @@ def node_field(node_type: type[NodeType], *, description: str) -> Any:
         return await resolve_by_id(info, node_type, id)
 
     return strawberry.field(
-        resolver=with_signature(resolve, _INFO, argument("id", ObjectId, inspect.Parameter.empty)),
+        resolver=with_signature(resolve, INFO, argument("id", ObjectId, inspect.Parameter.empty)),
         description=description,
         graphql_type=node_type | None,
     )

@@ -19,11 +19,10 @@ from crm_graphql.core.db import Base
 from crm_graphql.core.ids import expect_id
 from crm_graphql.data.records import restore, soft_delete
 from crm_graphql.graphql.arguments import INPUT
-from crm_graphql.graphql.fields import argument, with_signature
+from crm_graphql.graphql.fields import INFO, argument, with_signature
 from crm_graphql.graphql.payloads import DeleteInput, RestoreInput, mutate
 from crm_graphql.graphql.relay import NODE_TYPES, GraphInfo
 
-_INFO = inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=GraphInfo)
 Action = Callable[[AsyncSession, Any], Awaitable[Base]]
 
 
@@ -49,7 +48,7 @@ def _mutation(
 
     parameter = argument("input", Annotated[input_type, INPUT], inspect.Parameter.empty)
     return strawberry.mutation(
-        resolver=with_signature(resolve, _INFO, parameter),
+        resolver=with_signature(resolve, INFO, parameter),
         description=description,
         graphql_type=payload,
     )
