@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.schema.schema import validate_document
 
-import crm_graphql.tags.queries
+import crm_graphql.graphql.fields
 from crm_graphql.app.factory import GraphQLView, create_app
 from crm_graphql.app.schema import create_schema
 from crm_graphql.core.settings import Settings, SettingsError
@@ -473,7 +473,7 @@ def raise_unexpected(*args: object, **kwargs: object) -> None:
 async def test_unexpected_errors_are_masked_in_production(
     prod: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(crm_graphql.tags.queries, "root_connection", raise_unexpected)
+    monkeypatch.setattr(crm_graphql.graphql.fields, "root_connection", raise_unexpected)
     with caplog.at_level(logging.ERROR, logger="crm_graphql"):
         response = await post(prod, "{ tags(first: 1) { totalCount } }")
     request_id = response.headers["x-request-id"]
@@ -492,7 +492,7 @@ async def test_unexpected_errors_are_masked_in_production(
 async def test_unexpected_errors_show_in_development(
     http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(crm_graphql.tags.queries, "root_connection", raise_unexpected)
+    monkeypatch.setattr(crm_graphql.graphql.fields, "root_connection", raise_unexpected)
     with caplog.at_level(logging.ERROR, logger="crm_graphql"):
         response = await post(http, "{ tags(first: 1) { totalCount } }")
     (error,) = response.json()["errors"]

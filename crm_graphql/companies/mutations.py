@@ -12,11 +12,9 @@ from crm_graphql.companies.inputs import CreateCompanyInput, UpdateCompanyInput
 from crm_graphql.companies.models import Company
 from crm_graphql.companies.types import CompanyType
 from crm_graphql.core.ids import expect_id
-from crm_graphql.data.records import restore, soft_delete
 from crm_graphql.graphql.arguments import INPUT
+from crm_graphql.graphql.mutation_fields import delete_mutation, restore_mutation
 from crm_graphql.graphql.payloads import (
-    DeleteInput,
-    RestoreInput,
     UserError,
     mutate,
     optional_id,
@@ -72,21 +70,12 @@ class CompanyMutation:
 
         return _payload(*await mutate(info, action))
 
-    @strawberry.mutation(description="Deletes a company softly; `restoreCompany` undoes it.")
-    async def delete_company(
-        self, info: GraphInfo, input: Annotated[DeleteInput, INPUT]
-    ) -> CompanyPayload:
-        async def action(session: AsyncSession) -> Company:
-            pk = expect_id(input.id, "Company", ("id",))
-            return await soft_delete(session, Company, pk, input.expected_version)
+    delete_company = delete_mutation(
+        Company,
+        payload=CompanyPayload,
+        description="Deletes a company softly; `restoreCompany` undoes it.",
+    )
 
-        return _payload(*await mutate(info, action))
-
-    @strawberry.mutation(description="Restores a deleted company.")
-    async def restore_company(
-        self, info: GraphInfo, input: Annotated[RestoreInput, INPUT]
-    ) -> CompanyPayload:
-        async def action(session: AsyncSession) -> Company:
-            return await restore(session, Company, expect_id(input.id, "Company", ("id",)))
-
-        return _payload(*await mutate(info, action))
+    restore_company = restore_mutation(
+        Company, payload=CompanyPayload, description="Restores a deleted company."
+    )

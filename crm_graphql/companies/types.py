@@ -2,37 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 import crm_graphql.companies.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.companies.models import Company, CompanySize
-from crm_graphql.customers.inputs import AddressFilter, CustomerFilter, CustomerSort
+from crm_graphql.customers.inputs import AddressFilter
 from crm_graphql.customers.models import AddressKind
-from crm_graphql.customers.types import PAGE_ARGS_DOC, AddressType, CustomerType
+from crm_graphql.customers.refs import AddressRef, CustomerFilterRef, CustomerRef, CustomerSortRef
 from crm_graphql.deals.refs import DealFilterRef, DealRef, DealSortRef
-from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
-from crm_graphql.graphql.fields import related_connection, related_one, to_many, to_one
+from crm_graphql.graphql.context import Context
+from crm_graphql.graphql.fields import batch_field, to_many, to_one
 from crm_graphql.graphql.filters import EnumFilter
-from crm_graphql.graphql.relay import Connection, GraphInfo, Node, NodeType, register
+from crm_graphql.graphql.relations import connections_of
+from crm_graphql.graphql.relay import Connection, Node, NodeType, register
+from crm_graphql.orders.refs import OrderFilterRef, OrderRef, OrderSortRef
+from crm_graphql.platform.users.refs import UserRef
+from crm_graphql.tags.refs import TagFilterRef, TagRef, TagSortRef
 
-if TYPE_CHECKING:
-    from crm_graphql.orders.inputs import OrderFilter, OrderSort
-    from crm_graphql.orders.types import OrderType
-    from crm_graphql.platform.users.types import UserType
-    from crm_graphql.tags.inputs import TagFilter, TagSort
-    from crm_graphql.tags.types import TagType
+_REGISTERED = AddressFilter(kind=EnumFilter(eq=AddressKind.REGISTERED))
 
 
-User = Annotated["UserType", strawberry.lazy("crm_graphql.platform.users.types")]
-Tag = Annotated["TagType", strawberry.lazy("crm_graphql.tags.types")]
-TagFilterArg = Annotated["TagFilter", strawberry.lazy("crm_graphql.tags.inputs")]
-TagSortArg = Annotated["TagSort", strawberry.lazy("crm_graphql.tags.inputs")]
-Order = Annotated["OrderType", strawberry.lazy("crm_graphql.orders.types")]
-OrderFilterArg = Annotated["OrderFilter", strawberry.lazy("crm_graphql.orders.inputs")]
-OrderSortArg = Annotated["OrderSort", strawberry.lazy("crm_graphql.orders.inputs")]
+async def registered_addresses(ctx: Context, companies: Sequence[NodeType]) -> list[object]:
+    """Each company's first REGISTERED address, or None."""
+    pages = await connections_of(ctx, companies, Company.addresses, filter=_REGISTERED, first=1)
+    return [page.edges[0].node if page.edges else None for page in pages]
 
 
 @register(Company)
@@ -52,132 +48,33 @@ class CompanyType(NodeType, Node):
     deleted_at: datetime | None = strawberry.field(description="When it was deleted, if so.")
     owner_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The user who owns this company.")
-    @to_one(Company.owner)
-    async def owner(self, info: GraphInfo) -> User | None:
-        return await related_one(info, self, Company.owner)  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The people who work here. " + PAGE_ARGS_DOC)
-    @to_many(Company.people)
-    async def people(
-        self,
-        info: GraphInfo,
-        filter: Annotated[CustomerFilter | None, FILTER] = None,
-        order_by: Annotated[list[CustomerSort] | None, ORDER_BY] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[CustomerType]:
-        return await related_connection(
-            info,
-            self,
-            Company.people,
-            filter=filter,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-    @strawberry.field(description="Postal addresses. " + PAGE_ARGS_DOC)
-    async def addresses(
-        self,
-        info: GraphInfo,
-        filter: Annotated[AddressFilter | None, FILTER] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[AddressType]:
-        return await related_connection(
-            info,
-            self,
-            Company.addresses,
-            filter=filter,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-    @strawberry.field(description="The registered address (the first REGISTERED one).")
-    async def registered_address(self, info: GraphInfo) -> AddressType | None:
-        page = await related_connection(info, self, Company.addresses, filter=_REGISTERED, first=1)
-        return page.edges[0].node if page.edges else None
-
-    @strawberry.field(description="Tags on this company. " + PAGE_ARGS_DOC)
-    @to_many(Company.tags)
-    async def tags(
-        self,
-        info: GraphInfo,
-        filter: Annotated[TagFilterArg | None, FILTER] = None,
-        order_by: Annotated[list[TagSortArg] | None, ORDER_BY] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Tag]:
-        return await related_connection(
-            info,
-            self,
-            Company.tags,
-            filter=filter,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-    @strawberry.field(description="Orders of the people who work here. " + PAGE_ARGS_DOC)
-    @to_many(Company.orders)
-    async def orders(
-        self,
-        info: GraphInfo,
-        filter: Annotated[OrderFilterArg | None, FILTER] = None,
-        order_by: Annotated[list[OrderSortArg] | None, ORDER_BY] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Order]:
-        return await related_connection(
-            info,
-            self,
-            Company.orders,
-            filter=filter,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-    @strawberry.field(description="Deals with this company. " + PAGE_ARGS_DOC)
-    @to_many(Company.deals)
-    async def deals(
-        self,
-        info: GraphInfo,
-        filter: Annotated[DealFilterRef | None, FILTER] = None,
-        order_by: Annotated[list[DealSortRef] | None, ORDER_BY] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[DealRef]:
-        return await related_connection(
-            info,
-            self,
-            Company.deals,
-            filter=filter,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-
-_REGISTERED = AddressFilter(kind=EnumFilter(eq=AddressKind.REGISTERED))
+    owner: UserRef | None = to_one(Company.owner, description="The user who owns this company.")
+    people: Connection[CustomerRef] = to_many(
+        Company.people,
+        filter=CustomerFilterRef,
+        sort=CustomerSortRef,
+        description="The people who work here.",
+    )
+    addresses: Connection[AddressRef] = to_many(
+        Company.addresses, filter=AddressFilter, description="Postal addresses."
+    )
+    registered_address: AddressRef | None = batch_field(
+        registered_addresses,
+        uses=lambda: ("id",),
+        description="The registered address (the first REGISTERED one).",
+    )
+    tags: Connection[TagRef] = to_many(
+        Company.tags, filter=TagFilterRef, sort=TagSortRef, description="Tags on this company."
+    )
+    orders: Connection[OrderRef] = to_many(
+        Company.orders,
+        filter=OrderFilterRef,
+        sort=OrderSortRef,
+        description="Orders of the people who work here.",
+    )
+    deals: Connection[DealRef] = to_many(
+        Company.deals,
+        filter=DealFilterRef,
+        sort=DealSortRef,
+        description="Deals with this company.",
+    )

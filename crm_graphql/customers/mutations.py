@@ -27,12 +27,10 @@ from crm_graphql.customers.types import (
     CustomerType,
     national_id_cipher,
 )
-from crm_graphql.data.records import restore, soft_delete
 from crm_graphql.graphql.arguments import INPUT
+from crm_graphql.graphql.mutation_fields import delete_mutation, restore_mutation
 from crm_graphql.graphql.payloads import (
-    DeleteInput,
     RemoveInput,
-    RestoreInput,
     UserError,
     mutate,
     optional_id,
@@ -162,24 +160,15 @@ class CustomerMutation:
 
         return _customer_payload(*await mutate(info, action))
 
-    @strawberry.mutation(description="Deletes a customer softly; `restoreCustomer` undoes it.")
-    async def delete_customer(
-        self, info: GraphInfo, input: Annotated[DeleteInput, INPUT]
-    ) -> CustomerPayload:
-        async def action(session: AsyncSession) -> Customer:
-            pk = expect_id(input.id, "Customer", ("id",))
-            return await soft_delete(session, Customer, pk, input.expected_version)
+    delete_customer = delete_mutation(
+        Customer,
+        payload=CustomerPayload,
+        description="Deletes a customer softly; `restoreCustomer` undoes it.",
+    )
 
-        return _customer_payload(*await mutate(info, action))
-
-    @strawberry.mutation(description="Restores a deleted customer.")
-    async def restore_customer(
-        self, info: GraphInfo, input: Annotated[RestoreInput, INPUT]
-    ) -> CustomerPayload:
-        async def action(session: AsyncSession) -> Customer:
-            return await restore(session, Customer, expect_id(input.id, "Customer", ("id",)))
-
-        return _customer_payload(*await mutate(info, action))
+    restore_customer = restore_mutation(
+        Customer, payload=CustomerPayload, description="Restores a deleted customer."
+    )
 
     @strawberry.mutation(description="Adds a phone, email or handle to a customer.")
     async def add_contact_method(

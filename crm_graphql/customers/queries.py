@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
 
 import strawberry
 from sqlalchemy import ColumnElement, exists, false, or_, select
@@ -13,11 +12,10 @@ from crm_graphql.core.errors import DomainError
 from crm_graphql.customers import national_id
 from crm_graphql.customers.inputs import CustomerFilter, CustomerSort
 from crm_graphql.customers.models import ContactMethod, Customer
-from crm_graphql.customers.types import PAGE_ARGS_DOC, CustomerType, national_id_cipher
-from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last, ObjectId
-from crm_graphql.graphql.fields import resolve_by_id, root_connection
+from crm_graphql.customers.types import CustomerType, national_id_cipher
+from crm_graphql.graphql.fields import Narrowing, node_field, root_list, text_search
 from crm_graphql.graphql.filters import like_pattern
-from crm_graphql.graphql.relay import Connection, GraphInfo
+from crm_graphql.graphql.relay import GraphInfo
 
 
 def customer_search(text: str) -> ColumnElement[bool]:
@@ -62,48 +60,30 @@ def by_national_id(info: GraphInfo, value: str) -> ColumnElement[bool]:
     return Customer.national_id_index == national_id_cipher(info).lookup(cleaned)
 
 
+def _by_national_id(info: GraphInfo, value: str | None) -> ColumnElement[bool] | None:
+    return None if value is None else by_national_id(info, value)
+
+
 @strawberry.type
 class CustomerQuery:
-    @strawberry.field(description="One customer by ID (null if it does not exist).")
-    async def customer(self, info: GraphInfo, id: ObjectId) -> CustomerType | None:
-        return await resolve_by_id(info, CustomerType, id)
-
-    @strawberry.field(description="Customers, filtered, sorted and paginated. " + PAGE_ARGS_DOC)
-    async def customers(
-        self,
-        info: GraphInfo,
-        filter: Annotated[CustomerFilter | None, FILTER] = None,
-        order_by: Annotated[list[CustomerSort] | None, ORDER_BY] = None,
-        search: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Text found in the name, company name, an email or a phone number."
+    customer = node_field(
+        CustomerType, description="One customer by ID (null if it does not exist)."
+    )
+    customers = root_list(
+        CustomerType,
+        filter=CustomerFilter,
+        sort=CustomerSort,
+        narrowing=[
+            text_search(
+                customer_search,
+                description="Text found in the name, company name, an email or a phone number.",
             ),
-        ] = None,
-        national_id: Annotated[
-            str | None,
-            strawberry.argument(description="Exact national ID (matched by its blind index)."),
-        ] = None,
-        include_deleted: Annotated[
-            bool, strawberry.argument(description="Also list deleted customers.")
-        ] = False,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[CustomerType]:
-        return await root_connection(
-            info,
-            CustomerType,
-            filter=filter,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            include_deleted=include_deleted,
-            where=[
-                *([customer_search(search)] if search and search.strip() else []),
-                *([by_national_id(info, national_id)] if national_id is not None else []),
-            ],
-        )
+            Narrowing(
+                "national_id",
+                "Exact national ID (matched by its blind index).",
+                _by_national_id,
+            ),
+        ],
+        include_deleted="Also list deleted customers.",
+        description="Customers, filtered, sorted and paginated.",
+    )

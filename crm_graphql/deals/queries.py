@@ -6,10 +6,18 @@ from typing import Annotated
 
 import strawberry
 
-from crm_graphql.customers.types import PAGE_ARGS_DOC
 from crm_graphql.deals.inputs import DealFilter, DealSort
 from crm_graphql.deals.types import DealType, PipelineBoard
-from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last, ObjectId
+from crm_graphql.graphql.arguments import (
+    FILTER,
+    ORDER_BY,
+    PAGE_ARGS_DOC,
+    After,
+    Before,
+    First,
+    Last,
+    ObjectId,
+)
 from crm_graphql.graphql.fields import resolve_by_id, root_connection
 from crm_graphql.graphql.relay import Connection, GraphInfo
 from crm_graphql.pipelines.queries import visible_pipeline

@@ -14,8 +14,10 @@ from crm_graphql.deals.board import ColumnTotals, board_totals
 from crm_graphql.deals.inputs import DealFilter
 from crm_graphql.deals.models import Deal, DealStageChange, DealStatus
 from crm_graphql.graphql.arguments import After, Before, First, Last
-from crm_graphql.graphql.fields import related_list, related_one, requested_page, to_list, to_one
+from crm_graphql.graphql.batch_decorators import to_list, to_one
+from crm_graphql.graphql.fields import requested_page
 from crm_graphql.graphql.filters import compile_filter, ordering, shape_key
+from crm_graphql.graphql.relations import related_list, related_one
 from crm_graphql.graphql.relay import (
     Connection,
     GraphInfo,

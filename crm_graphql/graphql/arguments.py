@@ -23,3 +23,5 @@ Last = Annotated[
 ]
 Before = Annotated[str | None, strawberry.argument(description="Return items before this cursor.")]
 ObjectId = Annotated[strawberry.ID, strawberry.argument(description="The object's global ID.")]
+
+PAGE_ARGS_DOC = "first/after or last/before: keyset pagination, at most CRM_MAX_PAGE_SIZE."

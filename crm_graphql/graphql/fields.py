@@ -1,33 +1,50 @@
-"""Resolvers shared by every domain: root lists, nested relations and `node` lookups."""
+"""Field factories: every relation and root field declared once.
+
+`company: CompanyRef | None = to_one(Customer.company, description=...)` makes the whole field,
+as Strawberry's relay `connection()` does: a resolver with the field's arguments (the page
+arguments, `filter`, `orderBy`) for graphql-core, and the form for many parents at once that the
+batched executor calls instead (executor/batched.py), with the parent attributes it reads for
+projection.py. Both come from one batch function, so they cannot disagree. The field's type is
+the class annotation, or the factory's own for root fields.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, TypeVar
+import inspect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
+import strawberry
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from crm_graphql.core.ids import decode_id
+from crm_graphql.core.db import Base
 from crm_graphql.data.loaders import foreign_key_attr, link
-from crm_graphql.data.pagination import Ordering, PageArgs, make_page, page_args
-from crm_graphql.data.projection import WANTED, declare_uses
+from crm_graphql.data.pagination import Ordering, PageArgs, make_page
+from crm_graphql.data.projection import declare_uses
+from crm_graphql.graphql.arguments import (
+    FILTER,
+    ORDER_BY,
+    PAGE_ARGS_DOC,
+    After,
+    Before,
+    First,
+    Last,
+    ObjectId,
+)
 from crm_graphql.graphql.context import Context
 from crm_graphql.graphql.executor.batched import BATCH_ATTRIBUTE, Batch
-from crm_graphql.graphql.filters import Sort, compile_filter, ordering, shape_key
-from crm_graphql.graphql.relay import (
-    NODE_TYPES,
-    Connection,
-    GraphInfo,
-    N,
-    NodeType,
-    build_connection,
+from crm_graphql.graphql.filters import Sort, compile_filter, ordering
+from crm_graphql.graphql.relations import (
+    connections_of,
+    lists_of,
+    nodes_of,
+    ones_of,
+    page_request,
+    referenced,
 )
-
-
-def parent_key(parent: NodeType, attr: str) -> Any:
-    """The value a relation joins on; `id` means the primary key, not the global ID."""
-    return parent.pk if attr == "id" else getattr(parent, attr)
+from crm_graphql.graphql.relay import Connection, GraphInfo, N, NodeType, build_connection
 
 
 def requested_page(
@@ -40,16 +57,7 @@ def requested_page(
     before: str | None,
 ) -> PageArgs:
     """A list field's first/after/last/before, checked against the configured page sizes."""
-    settings = info.context.settings
-    return page_args(
-        order,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-        default_size=settings.default_page_size,
-        max_size=settings.max_page_size,
-    )
+    return page_request(info.context, order, first=first, after=after, last=last, before=before)
 
 
 async def root_connection(
@@ -93,124 +101,27 @@ async def root_connection(
     return build_connection(node_type, page, order, count)
 
 
-async def connections_of(
-    ctx: Context,
-    parents: Sequence[NodeType],
-    relation: InstrumentedAttribute[Any],
-    *,
-    filter: Any = None,
-    order_by: Sequence[Sort[Any]] | None = None,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> list[Connection[Any]]:
-    """A page of a to-many relation for each parent: one statement for all of them (and for
-    every sibling parent of the same request asking with the same arguments)."""
-    rel = link(relation)
-    node_type = NODE_TYPES[rel.target.__name__]
-    order = ordering(rel.target, order_by)
-    args = page_args(
-        order,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-        default_size=ctx.settings.default_page_size,
-        max_size=ctx.settings.max_page_size,
-    )
-    where = [compile_filter(rel.target, filter, ctx.scope)]
-    shape = shape_key(filter)
-    keys = [parent_key(parent, rel.local_attr) for parent in parents]
-    pages = await ctx.loaders.page(
-        relation, ordering=order, args=args, where=where, shape=shape, columns=WANTED.get()
-    ).load_many(keys)
-    counter = ctx.loaders.count(relation, where=where, shape=shape)
-
-    def count_of(key: Any) -> Callable[[], Awaitable[int]]:
-        async def count() -> int:
-            return await counter.load(key)
-
-        return count
-
-    nodes = iter(node_type.from_rows([row for page in pages for row in page.rows]))
-    return [
-        build_connection(node_type, page, order, count_of(key), [next(nodes) for _ in page.rows])
-        for key, page in zip(keys, pages, strict=True)
-    ]
+async def resolve_node(info: GraphInfo, global_id: str) -> NodeType | None:
+    """The object a global ID names, or None when it does not exist or is hidden."""
+    (node,) = await nodes_of(info.context, [global_id])
+    return node
 
 
-async def lists_of(
-    ctx: Context, parents: Sequence[NodeType], relation: InstrumentedAttribute[Any]
-) -> list[list[Any]]:
-    """Every item of a bounded to-many relation (an order's items) for each parent."""
-    rel = link(relation)
-    node_type = NODE_TYPES[rel.target.__name__]
-    keys = [parent_key(parent, rel.local_attr) for parent in parents]
-    groups = await ctx.loaders.children(relation, WANTED.get()).load_many(keys)
-    nodes = iter(node_type.from_rows([row for rows in groups for row in rows]))
-    return [[next(nodes) for _ in rows] for rows in groups]
+async def resolve_by_id(info: GraphInfo, node_type: type[N], global_id: str) -> N | None:
+    """A typed root lookup such as `customer(id:)`: None for IDs of other types."""
+    node = await resolve_node(info, global_id)
+    return node if isinstance(node, node_type) else None
 
 
-async def ones_of(
-    ctx: Context,
-    parents: Sequence[NodeType],
-    relation: InstrumentedAttribute[Any],
-    *,
-    include_deleted: bool = False,
-) -> list[Any]:
-    """A to-one relation (company of a customer, product of an item) for each parent."""
-    target, attr = foreign_key_attr(relation)
-    node_type = NODE_TYPES[target.__name__]
-    keys = [getattr(parent, attr) for parent in parents]
-    wanted = list({key for key in keys if key is not None})
-    loader = ctx.loaders.by_id(target, include_deleted=include_deleted, columns=WANTED.get())
-    rows = await loader.load_many(wanted)
-    present = [(key, row) for key, row in zip(wanted, rows, strict=True) if row is not None]
-    nodes = node_type.from_rows([row for _, row in present])
-    found = {key: node for (key, _), node in zip(present, nodes, strict=True)}
-    return [None if key is None else found.get(key) for key in keys]
-
-
-async def related_connection(
-    info: GraphInfo,
-    parent: NodeType,
-    relation: InstrumentedAttribute[Any],
-    **arguments: Any,
-) -> Connection[Any]:
-    """A to-many relation of one parent (see connections_of): filter, order_by, first, after,
-    last, before."""
-    (connection,) = await connections_of(info.context, [parent], relation, **arguments)
-    return connection
-
-
-async def related_list(
-    info: GraphInfo, parent: NodeType, relation: InstrumentedAttribute[Any]
-) -> list[Any]:
-    """Every item of a bounded to-many relation of one parent (see lists_of)."""
-    (items,) = await lists_of(info.context, [parent], relation)
-    return items
-
-
-async def related_one(
-    info: GraphInfo,
-    parent: NodeType,
-    relation: InstrumentedAttribute[Any],
-    *,
-    include_deleted: bool = False,
-) -> Any:
-    """A to-one relation of one parent (see ones_of). `include_deleted` for references that
-    outlive a soft delete (an order item's product)."""
-    (one,) = await ones_of(info.context, [parent], relation, include_deleted=include_deleted)
-    return one
-
+# --- generated resolvers -----------------------------------------------------------------
 
 F = TypeVar("F", bound=Callable[..., Any])
+Uses = Callable[[], Iterable[str]]
 
 
-def batched(many: Batch, *, uses: Callable[[], Iterable[str]] | None = None) -> Callable[[F], F]:
-    """Gives a resolver its form for many parents at once, which the batched executor
-    (batched.py) calls instead of the resolver once per parent. Both must agree. `uses`: the
+def batched(many: Batch, *, uses: Uses | None = None) -> Callable[[F], F]:
+    """Gives a hand-written resolver its form for many parents at once, which the batched
+    executor calls instead of the resolver once per parent. Both must agree. `uses`: the
     parent attributes `many` reads (projection.py); without it, parents are read whole."""
 
     def decorate(resolver: F) -> F:
@@ -221,46 +132,205 @@ def batched(many: Batch, *, uses: Callable[[], Iterable[str]] | None = None) -> 
     return decorate
 
 
+_KEYWORD = inspect.Parameter.KEYWORD_ONLY
+_SELF = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+INFO = inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=GraphInfo)
+
+
+def argument(name: str, annotation: object, default: object = None) -> inspect.Parameter:
+    """A GraphQL argument of a generated resolver: its Python name, its type (with its
+    description, as `Annotated[..., strawberry.argument(...)]`) and its default."""
+    return inspect.Parameter(name, _KEYWORD, annotation=annotation, default=default)
+
+
+PAGE_ARGUMENTS = (
+    argument("first", First),
+    argument("after", After),
+    argument("last", Last),
+    argument("before", Before),
+)
+
+
+def list_arguments(filter: Any, sort: Any) -> list[inspect.Parameter]:
+    """`filter` and `orderBy` of a list whose filter and sort inputs these are (None: none)."""
+    arguments = []
+    if filter is not None:
+        arguments.append(argument("filter", Annotated[filter | None, FILTER]))
+    if sort is not None:
+        arguments.append(argument("order_by", Annotated[list[sort] | None, ORDER_BY]))
+    return arguments
+
+
+def with_signature(function: F, *parameters: inspect.Parameter) -> F:
+    """Strawberry reads a resolver's GraphQL arguments from its signature (resolver.py): a
+    generated resolver shows the arguments its factory chose."""
+    setattr(function, "__signature__", inspect.Signature(list(parameters)))  # noqa: B010
+    return function
+
+
+def paged(description: str) -> str:
+    return f"{description} {PAGE_ARGS_DOC}"
+
+
+def batch_field(
+    many: Batch,
+    *,
+    uses: Uses | None,
+    description: str,
+    arguments: Sequence[inspect.Parameter] = (),
+) -> Any:
+    """A field resolved by `many(context, parents, **arguments)`, one value per parent: for one
+    parent by graphql-core, for all of a level's parents by the batched executor. `uses`: the
+    parent attributes `many` reads (None: whole parents); `arguments`: see `argument`."""
+
+    async def resolve(self: NodeType, info: GraphInfo, **kwargs: Any) -> Any:
+        (value,) = await many(info.context, [self], **kwargs)
+        return value
+
+    batched(many, uses=uses)(with_signature(resolve, _SELF, INFO, *arguments))
+    return strawberry.field(resolver=resolve, description=description)
+
+
 def to_one(
-    relation: InstrumentedAttribute[Any], *, include_deleted: bool = False
-) -> Callable[[F], F]:
-    """For a resolver `return await related_one(info, self, relation, ...)`."""
+    relation: InstrumentedAttribute[Any], *, description: str, include_deleted: bool = False
+) -> Any:
+    """A many-to-one relationship (a customer's company). `include_deleted` for references
+    that outlive a soft delete (an order item's product)."""
 
     async def many(ctx: Context, parents: Sequence[NodeType]) -> list[Any]:
         return await ones_of(ctx, parents, relation, include_deleted=include_deleted)
 
-    return batched(many, uses=lambda: (foreign_key_attr(relation)[1],))
+    return batch_field(many, uses=lambda: (foreign_key_attr(relation)[1],), description=description)
 
 
-def to_many(relation: InstrumentedAttribute[Any]) -> Callable[[F], F]:
-    """For a resolver passing its page arguments on to `related_connection`."""
+def to_one_by_key(
+    target: type[Base], *, key: str, description: str, include_deleted: bool = False
+) -> Any:
+    """A reference held without a foreign key (an audit record's actor): `key` is the parent
+    attribute holding the primary key of a `target`."""
 
-    async def many(ctx: Context, parents: Sequence[NodeType], **arguments: Any) -> list[Any]:
-        return await connections_of(ctx, parents, relation, **arguments)
+    async def many(ctx: Context, parents: Sequence[NodeType]) -> list[Any]:
+        return await referenced(ctx, parents, target, key, include_deleted=include_deleted)
 
-    return batched(many, uses=lambda: (link(relation).local_attr,))
+    return batch_field(many, uses=lambda: (key,), description=description)
 
 
-def to_list(relation: InstrumentedAttribute[Any]) -> Callable[[F], F]:
-    """For a resolver `return await related_list(info, self, relation)`."""
+def to_many(
+    relation: InstrumentedAttribute[Any],
+    *,
+    description: str,
+    filter: object | None = None,
+    sort: object | None = None,
+    default_order: Sequence[Sort[Any]] | None = None,
+) -> Any:
+    """A to-many relationship as a connection, with `filter`/`orderBy` of the given input types
+    (None: no such argument) and the page arguments. `default_order`: the order without
+    `orderBy` (else by ID)."""
+
+    async def many(
+        ctx: Context,
+        parents: Sequence[NodeType],
+        order_by: Sequence[Sort[Any]] | None = None,
+        **arguments: Any,
+    ) -> list[Any]:
+        return await connections_of(
+            ctx, parents, relation, order_by=order_by or default_order, **arguments
+        )
+
+    return batch_field(
+        many,
+        uses=lambda: (link(relation).local_attr,),
+        description=paged(description),
+        arguments=[*list_arguments(filter, sort), *PAGE_ARGUMENTS],
+    )
+
+
+def to_list(relation: InstrumentedAttribute[Any], *, description: str) -> Any:
+    """Every item of a bounded to-many relationship (an order's items), as a list."""
 
     async def many(ctx: Context, parents: Sequence[NodeType]) -> list[Any]:
         return await lists_of(ctx, parents, relation)
 
-    return batched(many, uses=lambda: (link(relation).local_attr,))
+    return batch_field(many, uses=lambda: (link(relation).local_attr,), description=description)
 
 
-async def resolve_node(info: GraphInfo, global_id: str) -> NodeType | None:
-    """The object a global ID names, or None when it does not exist or is hidden."""
-    decoded = decode_id(global_id)
-    node_type = NODE_TYPES.get(decoded.type_name) if decoded else None
-    if decoded is None or node_type is None:
-        return None
-    row = await info.context.loaders.by_id(node_type.__model__).load(decoded.pk)
-    return None if row is None else node_type.from_row(row)
+# --- root fields -------------------------------------------------------------------------
 
 
-async def resolve_by_id(info: GraphInfo, node_type: type[N], global_id: str) -> N | None:
-    """A typed root lookup such as `customer(id:)`: None for IDs of other types."""
-    node = await resolve_node(info, global_id)
-    return node if isinstance(node, node_type) else None
+@dataclass(frozen=True, slots=True)
+class Narrowing:
+    """An argument of a root list that narrows it beyond `filter`: `where` turns its value
+    into a condition (None: none)."""
+
+    name: str
+    description: str
+    where: Callable[[GraphInfo, Any], ColumnElement[bool] | None]
+    annotation: object = str | None
+
+    def parameter(self) -> inspect.Parameter:
+        annotation: Any = self.annotation
+        described = Annotated[annotation, strawberry.argument(description=self.description)]
+        return argument(self.name, described)
+
+
+def text_search(where: Callable[[str], ColumnElement[bool]], *, description: str) -> Narrowing:
+    """A `search` argument: `where(text)` for text that is not blank."""
+    return Narrowing(
+        "search",
+        description,
+        lambda _info, text: where(text) if text and text.strip() else None,
+    )
+
+
+def root_list(
+    node_type: type[NodeType],
+    *,
+    description: str,
+    filter: object | None = None,
+    sort: object | None = None,
+    narrowing: Sequence[Narrowing] = (),
+    include_deleted: str | None = None,
+    page_note: bool = True,
+) -> Any:
+    """A top-level connection of `node_type` (root_connection): `filter`, `orderBy`, the
+    `narrowing` arguments, `includeDeleted` when its description is given, the page
+    arguments. `page_note`: the description ends with how pages work."""
+
+    item: Any = node_type  # a type chosen at run time, for `Connection[...]`
+
+    async def resolve(info: GraphInfo, **arguments: Any) -> Connection[Any]:
+        conditions = [n.where(info, arguments.pop(n.name)) for n in narrowing]
+        return await root_connection(
+            info,
+            node_type,
+            filter=arguments.pop("filter", None),
+            order_by=arguments.pop("order_by", None),
+            where=[c for c in conditions if c is not None],
+            **arguments,
+        )
+
+    deleted = Annotated[bool, strawberry.argument(description=include_deleted)]
+    parameters = [
+        *list_arguments(filter, sort),
+        *(n.parameter() for n in narrowing),
+        *([argument("include_deleted", deleted, False)] if include_deleted else []),
+        *PAGE_ARGUMENTS,
+    ]
+    return strawberry.field(
+        resolver=with_signature(resolve, INFO, *parameters),
+        description=paged(description) if page_note else description,
+        graphql_type=Connection[item],
+    )
+
+
+def node_field(node_type: type[NodeType], *, description: str) -> Any:
+    """A typed root lookup by global ID, such as `customer(id:)`."""
+
+    async def resolve(info: GraphInfo, id: str) -> NodeType | None:
+        return await resolve_by_id(info, node_type, id)
+
+    return strawberry.field(
+        resolver=with_signature(resolve, INFO, argument("id", ObjectId, inspect.Parameter.empty)),
+        description=description,
+        graphql_type=node_type | None,
+    )

@@ -8,11 +8,9 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.core.ids import expect_id
-from crm_graphql.data.records import restore, soft_delete
 from crm_graphql.graphql.arguments import INPUT
+from crm_graphql.graphql.mutation_fields import delete_mutation, restore_mutation
 from crm_graphql.graphql.payloads import (
-    DeleteInput,
-    RestoreInput,
     UserError,
     mutate,
     optional_id,
@@ -68,21 +66,10 @@ class InteractionMutation:
 
         return _payload(*await mutate(info, action))
 
-    @strawberry.mutation(description="Deletes an interaction softly.")
-    async def delete_interaction(
-        self, info: GraphInfo, input: Annotated[DeleteInput, INPUT]
-    ) -> InteractionPayload:
-        async def action(session: AsyncSession) -> Interaction:
-            pk = expect_id(input.id, "Interaction", ("id",))
-            return await soft_delete(session, Interaction, pk, input.expected_version)
+    delete_interaction = delete_mutation(
+        Interaction, payload=InteractionPayload, description="Deletes an interaction softly."
+    )
 
-        return _payload(*await mutate(info, action))
-
-    @strawberry.mutation(description="Restores a deleted interaction.")
-    async def restore_interaction(
-        self, info: GraphInfo, input: Annotated[RestoreInput, INPUT]
-    ) -> InteractionPayload:
-        async def action(session: AsyncSession) -> Interaction:
-            return await restore(session, Interaction, expect_id(input.id, "Interaction", ("id",)))
-
-        return _payload(*await mutate(info, action))
+    restore_interaction = restore_mutation(
+        Interaction, payload=InteractionPayload, description="Restores a deleted interaction."
+    )

@@ -7,11 +7,11 @@ from datetime import datetime
 import strawberry
 
 import crm_graphql.interactions.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.customers.types import CustomerType
-from crm_graphql.graphql.fields import related_one, to_one
-from crm_graphql.graphql.relay import GraphInfo, Node, NodeType, register
+from crm_graphql.customers.refs import CustomerRef
+from crm_graphql.graphql.fields import to_one
+from crm_graphql.graphql.relay import Node, NodeType, register
 from crm_graphql.interactions.models import Interaction, InteractionDirection, InteractionKind
-from crm_graphql.platform.users.types import UserType
+from crm_graphql.platform.users.refs import UserRef
 
 
 @register(Interaction)
@@ -34,12 +34,7 @@ class InteractionType(NodeType, Node):
     customer_id: strawberry.Private[int]
     user_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The customer it was with.")
-    @to_one(Interaction.customer)
-    async def customer(self, info: GraphInfo) -> CustomerType | None:
-        return await related_one(info, self, Interaction.customer)  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The user who had it.")
-    @to_one(Interaction.user)
-    async def user(self, info: GraphInfo) -> UserType | None:
-        return await related_one(info, self, Interaction.user)  # type: ignore[no-any-return]
+    customer: CustomerRef | None = to_one(
+        Interaction.customer, description="The customer it was with."
+    )
+    user: UserRef | None = to_one(Interaction.user, description="The user who had it.")

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from crm_graphql.customers.types import PAGE_ARGS_DOC
-from crm_graphql.graphql.arguments import ORDER_BY, After, Before, First, Last
+from crm_graphql.graphql.arguments import ORDER_BY, PAGE_ARGS_DOC, After, Before, First, Last
 from crm_graphql.graphql.fields import root_connection
 from crm_graphql.graphql.relay import Connection, GraphInfo
 from crm_graphql.leads.inputs import LeadAssignmentRuleOrderField, LeadAssignmentRuleSort

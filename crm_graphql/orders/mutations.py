@@ -8,9 +8,9 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.core.ids import expect_id
-from crm_graphql.data.records import restore, soft_delete
 from crm_graphql.graphql.arguments import INPUT
-from crm_graphql.graphql.payloads import DeleteInput, RestoreInput, UserError, mutate, provided
+from crm_graphql.graphql.mutation_fields import delete_mutation, restore_mutation
+from crm_graphql.graphql.payloads import UserError, mutate, provided
 from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.orders import service
 from crm_graphql.orders.inputs import (
@@ -115,21 +115,12 @@ class OrderMutation:
 
         return _payload(*await mutate(info, action))
 
-    @strawberry.mutation(description="Deletes an order softly; `restoreOrder` undoes it.")
-    async def delete_order(
-        self, info: GraphInfo, input: Annotated[DeleteInput, INPUT]
-    ) -> OrderPayload:
-        async def action(session: AsyncSession) -> Order:
-            pk = expect_id(input.id, "Order", ("id",))
-            return await soft_delete(session, Order, pk, input.expected_version)
+    delete_order = delete_mutation(
+        Order,
+        payload=OrderPayload,
+        description="Deletes an order softly; `restoreOrder` undoes it.",
+    )
 
-        return _payload(*await mutate(info, action))
-
-    @strawberry.mutation(description="Restores a deleted order.")
-    async def restore_order(
-        self, info: GraphInfo, input: Annotated[RestoreInput, INPUT]
-    ) -> OrderPayload:
-        async def action(session: AsyncSession) -> Order:
-            return await restore(session, Order, expect_id(input.id, "Order", ("id",)))
-
-        return _payload(*await mutate(info, action))
+    restore_order = restore_mutation(
+        Order, payload=OrderPayload, description="Restores a deleted order."
+    )

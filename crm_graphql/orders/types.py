@@ -7,12 +7,15 @@ from datetime import datetime
 import strawberry
 
 import crm_graphql.orders.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.customers.types import CustomerType
-from crm_graphql.graphql.fields import related_list, related_one, to_list, to_one
-from crm_graphql.graphql.relay import GraphInfo, Node, NodeType, register
+from crm_graphql.customers.refs import CustomerRef
+from crm_graphql.graphql.fields import to_list, to_one
+from crm_graphql.graphql.relay import Node, NodeType, register
 from crm_graphql.graphql.scalars import Money
 from crm_graphql.orders.models import Order, OrderItem, OrderStatus, Payment, PaymentMethod
-from crm_graphql.products.types import ProductType
+from crm_graphql.products.refs import ProductRef
+
+# GraphQL shows fields in the order of their annotations: computed fields are declared in
+# their place, their resolvers just before them.
 
 
 @register(OrderItem)
@@ -24,23 +27,25 @@ class OrderItemType(NodeType, Node):
     product_id: strawberry.Private[int]
     order_id: strawberry.Private[int]
 
-    @strawberry.field(description="Price of one unit on this order.")
-    def unit_price(self) -> Money:
+    def _unit_price(self) -> Money:
         return Money.of(self.unit_price_minor, self.currency)
 
-    @strawberry.field(description="Quantity times unit price.")
-    def line_total(self) -> Money:
+    unit_price: Money = strawberry.field(
+        resolver=_unit_price, description="Price of one unit on this order."
+    )
+
+    def _line_total(self) -> Money:
         return Money.of(self.quantity * self.unit_price_minor, self.currency)
 
-    @strawberry.field(description="The product (also when it was deleted since).")
-    @to_one(OrderItem.product, include_deleted=True)
-    async def product(self, info: GraphInfo) -> ProductType:
-        return await related_one(info, self, OrderItem.product, include_deleted=True)  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The order this line belongs to.")
-    @to_one(OrderItem.order)
-    async def order(self, info: GraphInfo) -> OrderType | None:
-        return await related_one(info, self, OrderItem.order)  # type: ignore[no-any-return]
+    line_total: Money = strawberry.field(
+        resolver=_line_total, description="Quantity times unit price."
+    )
+    product: ProductRef = to_one(
+        OrderItem.product,
+        include_deleted=True,
+        description="The product (also when it was deleted since).",
+    )
+    order: OrderType | None = to_one(OrderItem.order, description="The order this line belongs to.")
 
 
 @register(Payment)
@@ -54,14 +59,11 @@ class PaymentType(NodeType, Node):
     currency: strawberry.Private[str]
     order_id: strawberry.Private[int]
 
-    @strawberry.field(description="The amount paid.")
-    def amount(self) -> Money:
+    def _amount(self) -> Money:
         return Money.of(self.amount_minor, self.currency)
 
-    @strawberry.field(description="The order paid for.")
-    @to_one(Payment.order)
-    async def order(self, info: GraphInfo) -> OrderType | None:
-        return await related_one(info, self, Payment.order)  # type: ignore[no-any-return]
+    amount: Money = strawberry.field(resolver=_amount, description="The amount paid.")
+    order: OrderType | None = to_one(Payment.order, description="The order paid for.")
 
 
 @register(Order)
@@ -81,33 +83,29 @@ class OrderType(NodeType, Node):
     paid_minor: strawberry.Private[int]
     customer_id: strawberry.Private[int]
 
-    @strawberry.field(description="Order number, e.g. SO-000042.")
-    def number(self) -> str:
+    def _number(self) -> str:
         return f"SO-{self.pk:06d}"
 
-    @strawberry.field(description="Sum of the line totals.")
-    def total(self) -> Money:
+    number: str = strawberry.field(resolver=_number, description="Order number, e.g. SO-000042.")
+
+    def _total(self) -> Money:
         return Money.of(self.total_minor, self.currency)
 
-    @strawberry.field(description="Sum of the payments received.")
-    def paid(self) -> Money:
+    total: Money = strawberry.field(resolver=_total, description="Sum of the line totals.")
+
+    def _paid(self) -> Money:
         return Money.of(self.paid_minor, self.currency)
 
-    @strawberry.field(description="Total less payments.")
-    def balance_due(self) -> Money:
+    paid: Money = strawberry.field(resolver=_paid, description="Sum of the payments received.")
+
+    def _balance_due(self) -> Money:
         return Money.of(self.total_minor - self.paid_minor, self.currency)
 
-    @strawberry.field(description="The customer who placed it.")
-    @to_one(Order.customer)
-    async def customer(self, info: GraphInfo) -> CustomerType | None:
-        return await related_one(info, self, Order.customer)  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The lines of the order (at most 500).")
-    @to_list(Order.items)
-    async def items(self, info: GraphInfo) -> list[OrderItemType]:
-        return await related_list(info, self, Order.items)
-
-    @strawberry.field(description="Payments received, oldest first.")
-    @to_list(Order.payments)
-    async def payments(self, info: GraphInfo) -> list[PaymentType]:
-        return await related_list(info, self, Order.payments)
+    balance_due: Money = strawberry.field(resolver=_balance_due, description="Total less payments.")
+    customer: CustomerRef | None = to_one(Order.customer, description="The customer who placed it.")
+    items: list[OrderItemType] = to_list(
+        Order.items, description="The lines of the order (at most 500)."
+    )
+    payments: list[PaymentType] = to_list(
+        Order.payments, description="Payments received, oldest first."
+    )

@@ -8,8 +8,16 @@ import strawberry
 
 from crm_graphql.core.errors import BadRequestError, DomainError
 from crm_graphql.core.ids import expect_id
-from crm_graphql.customers.types import PAGE_ARGS_DOC
-from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last, ObjectId
+from crm_graphql.graphql.arguments import (
+    FILTER,
+    ORDER_BY,
+    PAGE_ARGS_DOC,
+    After,
+    Before,
+    First,
+    Last,
+    ObjectId,
+)
 from crm_graphql.graphql.fields import resolve_by_id, root_connection
 from crm_graphql.graphql.relay import Connection, GraphInfo
 from crm_graphql.pipelines.inputs import PipelineFilter, PipelineSort

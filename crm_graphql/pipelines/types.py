@@ -9,17 +9,19 @@ from typing import Annotated, Any
 import strawberry
 
 import crm_graphql.pipelines.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.customers.types import PAGE_ARGS_DOC
 from crm_graphql.deals.refs import DealFilterRef, DealRef, DealSortRef
-from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
-from crm_graphql.graphql.fields import (
-    related_connection,
-    related_list,
-    related_one,
-    to_many,
-    to_one,
+from crm_graphql.graphql.arguments import (
+    FILTER,
+    ORDER_BY,
+    PAGE_ARGS_DOC,
+    After,
+    Before,
+    First,
+    Last,
 )
+from crm_graphql.graphql.batch_decorators import to_many, to_one
 from crm_graphql.graphql.filters import Sort
+from crm_graphql.graphql.relations import related_connection, related_list, related_one
 from crm_graphql.graphql.relay import Connection, GraphInfo, Node, NodeType, register
 from crm_graphql.pipelines.models import Pipeline, Stage, StageKind
 

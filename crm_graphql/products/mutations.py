@@ -8,9 +8,9 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.core.ids import expect_id
-from crm_graphql.data.records import restore, soft_delete
 from crm_graphql.graphql.arguments import INPUT
-from crm_graphql.graphql.payloads import DeleteInput, RestoreInput, UserError, mutate, provided
+from crm_graphql.graphql.mutation_fields import delete_mutation, restore_mutation
+from crm_graphql.graphql.payloads import UserError, mutate, provided
 from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.products import service
 from crm_graphql.products.inputs import CreateProductInput, UpdateProductInput
@@ -57,21 +57,12 @@ class ProductMutation:
 
         return _payload(*await mutate(info, action))
 
-    @strawberry.mutation(description="Deletes a product softly; existing orders keep it.")
-    async def delete_product(
-        self, info: GraphInfo, input: Annotated[DeleteInput, INPUT]
-    ) -> ProductPayload:
-        async def action(session: AsyncSession) -> Product:
-            pk = expect_id(input.id, "Product", ("id",))
-            return await soft_delete(session, Product, pk, input.expected_version)
+    delete_product = delete_mutation(
+        Product,
+        payload=ProductPayload,
+        description="Deletes a product softly; existing orders keep it.",
+    )
 
-        return _payload(*await mutate(info, action))
-
-    @strawberry.mutation(description="Restores a deleted product.")
-    async def restore_product(
-        self, info: GraphInfo, input: Annotated[RestoreInput, INPUT]
-    ) -> ProductPayload:
-        async def action(session: AsyncSession) -> Product:
-            return await restore(session, Product, expect_id(input.id, "Product", ("id",)))
-
-        return _payload(*await mutate(info, action))
+    restore_product = restore_mutation(
+        Product, payload=ProductPayload, description="Restores a deleted product."
+    )

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm_graphql.companies.service import require_companies
 from crm_graphql.core.ids import expect_id
 from crm_graphql.customers.service import require_customers
-from crm_graphql.data.records import restore, soft_delete
 from crm_graphql.graphql.arguments import INPUT
-from crm_graphql.graphql.payloads import DeleteInput, RestoreInput, UserError, mutate, provided
+from crm_graphql.graphql.mutation_fields import delete_mutation, restore_mutation
+from crm_graphql.graphql.payloads import UserError, mutate, provided
 from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.tags import service
 from crm_graphql.tags.inputs import (
@@ -81,22 +81,11 @@ class TagMutation:
 
         return _payload(*await mutate(info, action))
 
-    @strawberry.mutation(description="Deletes a tag softly (it disappears from records).")
-    async def delete_tag(self, info: GraphInfo, input: Annotated[DeleteInput, INPUT]) -> TagPayload:
-        async def action(session: AsyncSession) -> Tag:
-            pk = expect_id(input.id, "Tag", ("id",))
-            return await soft_delete(session, Tag, pk, input.expected_version)
+    delete_tag = delete_mutation(
+        Tag, payload=TagPayload, description="Deletes a tag softly (it disappears from records)."
+    )
 
-        return _payload(*await mutate(info, action))
-
-    @strawberry.mutation(description="Restores a deleted tag.")
-    async def restore_tag(
-        self, info: GraphInfo, input: Annotated[RestoreInput, INPUT]
-    ) -> TagPayload:
-        async def action(session: AsyncSession) -> Tag:
-            return await restore(session, Tag, expect_id(input.id, "Tag", ("id",)))
-
-        return _payload(*await mutate(info, action))
+    restore_tag = restore_mutation(Tag, payload=TagPayload, description="Restores a deleted tag.")
 
     @strawberry.mutation(description="Adds every given tag to every given customer.")
     async def tag_customers(

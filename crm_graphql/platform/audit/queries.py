@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -15,8 +15,10 @@ from crm_graphql.data.ownership import parts_of
 from crm_graphql.data.pagination import Ordering, Page, SortTerm, make_page
 from crm_graphql.data.reader import AnyRow
 from crm_graphql.graphql.arguments import FILTER, After, Before, First, Last
+from crm_graphql.graphql.context import Context
 from crm_graphql.graphql.fields import requested_page
-from crm_graphql.graphql.relay import Connection, GraphInfo, build_connection
+from crm_graphql.graphql.relations import page_request
+from crm_graphql.graphql.relay import Connection, GraphInfo, NodeType, build_connection
 from crm_graphql.platform.audit.inputs import AuditFilter, audit_conditions
 from crm_graphql.platform.audit.models import AuditRecord
 from crm_graphql.platform.audit.service import verify
@@ -110,22 +112,21 @@ class History:
         return union_all(*branches).subquery()
 
 
-async def history_connection(
-    info: GraphInfo,
+async def history_connections(
+    ctx: Context,
     history: History,
-    pk: int,
+    keys: Sequence[int],
     *,
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
     before: str | None = None,
-) -> Connection[AuditRecordType]:
-    """One page of an object's history, newest first; the pages of every object of one
+) -> list[Connection[AuditRecordType]]:
+    """One page of history per object, newest first; the pages of every object of one
     request and page size come from one statement (and counts from one more)."""
-    ctx = info.context
     scope = ctx.scope(AuditRecord)
     order_key = newest_first(AuditRecord.__table__.c.id)
-    args = requested_page(info, order_key, first=first, after=after, last=last, before=before)
+    args = page_request(ctx, order_key, first=first, after=after, last=last, before=before)
 
     async def load(keys: list[int]) -> list[Page]:
         rows = history.rows(keys, scope)
@@ -151,29 +152,35 @@ async def history_connection(
         return [counts.get(key, 0) for key in keys]
 
     name = history.entity_type
-    page = await ctx.loaders.custom(("audit-history", name, args), load).load(pk)
+    pages = await ctx.loaders.custom(("audit-history", name, args), load).load_many(keys)
+    counter = ctx.loaders.custom(("audit-history-count", name), load_counts)
 
-    async def count() -> int:
-        total = await ctx.loaders.custom(("audit-history-count", name), load_counts).load(pk)
-        return int(total)
+    def count_of(key: int) -> Callable[[], Awaitable[int]]:
+        async def count() -> int:
+            return int(await counter.load(key))
 
-    return build_connection(AuditRecordType, page, order_key, count)
+        return count
+
+    return [
+        build_connection(AuditRecordType, page, order_key, count_of(key))
+        for key, page in zip(keys, pages, strict=True)
+    ]
 
 
-async def customer_history(
-    info: GraphInfo,
-    customer_pk: int,
+async def customer_histories(
+    ctx: Context,
+    customers: Sequence[NodeType],
     *,
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
     before: str | None = None,
-) -> Connection[AuditRecordType]:
-    """A customer's history: its records and those of its contact methods and addresses."""
-    return await history_connection(
-        info,
+) -> list[Connection[AuditRecordType]]:
+    """Customers' histories: their records and those of their contact methods and addresses."""
+    return await history_connections(
+        ctx,
         History.of("Customer"),
-        customer_pk,
+        [customer.pk for customer in customers],
         first=first,
         after=after,
         last=last,

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
 
 import strawberry
 from strawberry.utils.str_converters import to_camel_case
 
 from crm_graphql.core.ids import encode_id
-from crm_graphql.graphql.fields import resolve_node
-from crm_graphql.graphql.relay import NODE_TYPES, GraphInfo, Node, NodeType, register
+from crm_graphql.graphql.context import Context
+from crm_graphql.graphql.fields import batch_field, to_one_by_key
+from crm_graphql.graphql.relations import nodes_of
+from crm_graphql.graphql.relay import NODE_TYPES, Node, NodeType, register
 from crm_graphql.platform.audit.models import AuditRecord
 from crm_graphql.platform.audit.service import VerifyResult
 from crm_graphql.platform.users.models import User
-from crm_graphql.platform.users.types import UserType
+from crm_graphql.platform.users.refs import UserRef
 
 
 @strawberry.type(description="One field of an audited object, before and after the change.")
@@ -34,6 +36,13 @@ class AuditChange:
 
 def _json_or_null(value: object) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+async def entities_of(ctx: Context, records: Sequence[AuditRecordType]) -> list[NodeType | None]:
+    return await nodes_of(
+        ctx,
+        [None if r.entity_id is None else encode_id(r.entity_type, r.entity_id) for r in records],
+    )
 
 
 @register(AuditRecord)
@@ -59,26 +68,24 @@ class AuditRecordType(NodeType, Node):
     token_id: strawberry.Private[int | None]
     changes: strawberry.Private[str]
 
-    @strawberry.field(
-        name="entityId",
-        description="The object's global ID (null for objects that have none in the API).",
-    )
-    def entity_global_id(self) -> strawberry.ID | None:
+    # GraphQL shows fields in the order of their annotations: resolvers just before their field
+    def _entity_global_id(self) -> strawberry.ID | None:
         if self.entity_id is None or self.entity_type not in NODE_TYPES:
             return None
         return strawberry.ID(encode_id(self.entity_type, self.entity_id))
 
-    @strawberry.field(
-        description="The object as it is now (null if it is gone or you may not see it)."
+    entity_global_id: strawberry.ID | None = strawberry.field(
+        resolver=_entity_global_id,
+        name="entityId",
+        description="The object's global ID (null for objects that have none in the API).",
     )
-    async def entity(self, info: GraphInfo) -> Node | None:
-        global_id = self.entity_global_id()
-        if global_id is None:
-            return None
-        return cast(Node | None, await resolve_node(info, global_id))
+    entity: Node | None = batch_field(
+        entities_of,
+        uses=lambda: ("entity_type", "entity_id"),
+        description="The object as it is now (null if it is gone or you may not see it).",
+    )
 
-    @strawberry.field(name="changes", description="The fields that changed, by name.")
-    def change_list(self) -> list[AuditChange]:
+    def _change_list(self) -> list[AuditChange]:
         stored: dict[str, dict[str, object]] = json.loads(self.changes)
         return [
             AuditChange(
@@ -89,14 +96,14 @@ class AuditRecordType(NodeType, Node):
             for name, change in stored.items()
         ]
 
-    @strawberry.field(
-        description="The user who made the change (null for the system, or if hidden)."
+    change_list: list[AuditChange] = strawberry.field(
+        resolver=_change_list, name="changes", description="The fields that changed, by name."
     )
-    async def actor(self, info: GraphInfo) -> UserType | None:
-        if self.actor_user_id is None:
-            return None
-        row = await info.context.loaders.by_id(User).load(self.actor_user_id)
-        return None if row is None else UserType.from_row(row)
+    actor: UserRef | None = to_one_by_key(
+        User,
+        key="actor_user_id",
+        description="The user who made the change (null for the system, or if hidden).",
+    )
 
 
 @strawberry.type(description="The outcome of recomputing the audit log's hash chain.")

@@ -7,11 +7,11 @@ from datetime import datetime
 import strawberry
 
 import crm_graphql.platform.auth.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.graphql.fields import related_one, to_one
-from crm_graphql.graphql.relay import GraphInfo, Node, NodeType, register
+from crm_graphql.graphql.fields import to_one
+from crm_graphql.graphql.relay import Node, NodeType, register
 from crm_graphql.platform.auth.models import AccessToken, TokenKind
 from crm_graphql.platform.auth.permissions import Permission
-from crm_graphql.platform.users.types import UserType
+from crm_graphql.platform.users.refs import UserRef
 
 
 @register(AccessToken)
@@ -27,11 +27,11 @@ class AccessTokenType(NodeType, Node):
     scopes: strawberry.Private[str | None]
     user_id: strawberry.Private[int]
 
-    @strawberry.field(description="What it may do (API tokens; within its user's role).")
-    def permissions(self) -> list[Permission] | None:
+    # GraphQL shows fields in the order of their annotations: the resolver just before its field
+    def _permissions(self) -> list[Permission] | None:
         return [Permission(s) for s in self.scopes.split()] if self.scopes else None
 
-    @strawberry.field(description="Whose rights it carries.")
-    @to_one(AccessToken.user)
-    async def user(self, info: GraphInfo) -> UserType | None:
-        return await related_one(info, self, AccessToken.user)  # type: ignore[no-any-return]
+    permissions: list[Permission] | None = strawberry.field(
+        resolver=_permissions, description="What it may do (API tokens; within its user's role)."
+    )
+    user: UserRef | None = to_one(AccessToken.user, description="Whose rights it carries.")

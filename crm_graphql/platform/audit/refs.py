@@ -1,0 +1,16 @@
+"""Lazy references to the GraphQL types of the audit log, for annotations elsewhere: they
+import nothing at run time, so any module may use them without an import circle."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+if TYPE_CHECKING:
+    from crm_graphql.platform.audit.inputs import AuditFilter
+    from crm_graphql.platform.audit.types import AuditRecordType
+
+
+AuditRecordRef = Annotated["AuditRecordType", strawberry.lazy("crm_graphql.platform.audit.types")]
+AuditFilterRef = Annotated["AuditFilter", strawberry.lazy("crm_graphql.platform.audit.inputs")]

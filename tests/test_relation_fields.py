@@ -1,0 +1,111 @@
+"""Every relation field has a batch form, so the batched executor never resolves one parent at
+a time: a field of an object reachable from `Query` whose type is an entity, a connection or a
+list of entities, and whose resolver loads (is async), carries BATCH_ATTRIBUTE (fields.py).
+Sync resolvers read what the object holds, such as a connection's `nodes`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from graphql import (
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    get_named_type,
+)
+from strawberry.types.field import StrawberryField
+
+from crm_graphql.app.schema import create_schema
+from crm_graphql.graphql.executor.batched import BACKREF, batch_of
+
+# pipeline/ is being split into pipelines/deals/leads/forecasts; its types move to the field
+# factories after that, and these go
+PENDING = {
+    "BoardColumn.deals",
+    "BoardColumn.stage",
+    "ForecastBucket.owner",
+    "ForecastBucket.pipeline",
+    "ForecastBucket.stage",
+    "LeadAssignmentRule.tag",
+    "LeadAssignmentRule.users",
+    "Pipeline.stages",
+    "PipelineStage.deals",
+    "StageStats.stage",
+}
+
+
+def is_relation(schema: GraphQLSchema, named: GraphQLNamedType) -> bool:
+    node = schema.get_type("Node")
+    if named is node:
+        return True
+    if not isinstance(named, GraphQLObjectType):
+        return False
+    return node in named.interfaces or {"edges", "nodes", "pageInfo"} <= named.fields.keys()
+
+
+def reachable_objects(schema: GraphQLSchema) -> Iterator[GraphQLObjectType]:
+    """Object types a query can reach (not the root itself: it has one parent)."""
+    assert schema.query_type is not None
+    seen: set[str] = {schema.query_type.name}
+    todo: list[GraphQLNamedType] = [schema.query_type]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, GraphQLInterfaceType):
+            found: list[GraphQLNamedType] = list(schema.get_implementations(current).objects)
+        elif isinstance(current, GraphQLObjectType):
+            found = [get_named_type(field.type) for field in current.fields.values()]
+        else:
+            continue
+        for named in found:
+            if named.name not in seen:
+                seen.add(named.name)
+                todo.append(named)
+                if isinstance(named, GraphQLObjectType):
+                    yield named
+
+
+def lacks_batch_form(field: GraphQLField) -> bool:
+    definition = field.extensions.get(BACKREF)
+    assert isinstance(definition, StrawberryField)
+    resolver = definition.base_resolver
+    if resolver is None or not resolver.is_async:
+        return False
+    return batch_of(resolver.wrapped_func) is None
+
+
+def test_no_relation_field_lacks_a_batch_form() -> None:
+    # given
+    schema = create_schema()._schema
+    # when
+    unbatched = {
+        f"{object_type.name}.{name}"
+        for object_type in reachable_objects(schema)
+        for name, field in object_type.fields.items()
+        if is_relation(schema, get_named_type(field.type)) and lacks_batch_form(field)
+    }
+    # then
+    assert unbatched - PENDING == set()
+    assert unbatched >= PENDING, "a pending field has a batch form now: take it off PENDING"
+
+
+def test_the_walk_sees_the_relations_it_checks() -> None:
+    # given
+    schema = create_schema()._schema
+    # when
+    relations = {
+        f"{object_type.name}.{name}"
+        for object_type in reachable_objects(schema)
+        for name, field in object_type.fields.items()
+        if is_relation(schema, get_named_type(field.type))
+    }
+    # then
+    assert {
+        "Customer.company",
+        "Customer.contactMethods",
+        "Customer.consents",
+        "Company.registeredAddress",
+        "AuditRecord.entity",
+        "OrderItem.product",
+    } <= relations
