@@ -30,14 +30,9 @@ from crm_graphql.core.migrations import upgrade
 from crm_graphql.core.settings import Settings
 from crm_graphql.graphql.context import Context, Resources
 from crm_graphql.graphql.extensions import is_request_error
-from crm_graphql.graphql.security.hardening import (
-    REQUEST_ID_HEADER,
-    cors_middleware,
-    is_unexpected_error,
-    lacks_preflight,
-    mask_unexpected,
-    request_id,
-)
+from crm_graphql.graphql.security.http import cors_middleware, lacks_preflight
+from crm_graphql.graphql.security.masking import is_unexpected_error, mask_unexpected
+from crm_graphql.graphql.security.request_ids import REQUEST_ID_HEADER, request_id
 from crm_graphql.platform.auth.viewers import ViewerCache
 from crm_graphql.platform.events.bus import create_bus
 from crm_graphql.platform.events.hub import EventHub

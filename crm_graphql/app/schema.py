@@ -34,12 +34,8 @@ from crm_graphql.graphql.extensions import (
 from crm_graphql.graphql.fields import resolve_node
 from crm_graphql.graphql.relay import GraphInfo, Node
 from crm_graphql.graphql.scalars import SCALAR_MAP
-from crm_graphql.graphql.security.hardening import (
-    ExtensionFactory,
-    hardening_extensions,
-    log_unexpected_errors,
-    strip_suggestions,
-)
+from crm_graphql.graphql.security.extensions import ExtensionFactory, security_extensions
+from crm_graphql.graphql.security.masking import log_unexpected_errors, strip_suggestions
 from crm_graphql.interactions.mutations import InteractionMutation
 from crm_graphql.interactions.queries import InteractionQuery
 from crm_graphql.leads.mutations import LeadAssignmentMutation
@@ -164,7 +160,7 @@ def create_schema(*, debug: bool = False, settings: Settings | None = None) -> s
         extensions.insert(2, BatchedExecution)
     if debug:
         extensions.append(SqlStatistics)
-    extensions += hardening_extensions(settings, max_ids=MAX_NODES)
+    extensions += security_extensions(settings, max_ids=MAX_NODES)
     return Schema(
         query=Query,
         mutation=Mutation,

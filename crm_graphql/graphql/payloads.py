@@ -17,7 +17,7 @@ from crm_graphql.core.errors import DomainError, ErrorCode
 from crm_graphql.core.ids import expect_id
 from crm_graphql.data.records import POLICY, Policy
 from crm_graphql.graphql.context import Context
-from crm_graphql.graphql.security.hardening import request_id_of
+from crm_graphql.graphql.security.request_ids import request_id_of
 from crm_graphql.platform.audit.recorder import ChangeRecorder, Touched
 from crm_graphql.platform.auth.permissions import ROOT_FIELDS
 from crm_graphql.platform.events.log import write_events
