@@ -34,11 +34,11 @@ from crm_graphql.graphql.payloads import (
     RemoveInput,
     RestoreInput,
     UserError,
-    mutate,
     optional_id,
     provided,
 )
 from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.graphql.transaction import mutate
 
 
 @strawberry.type(description="The result of a customer mutation.")
