@@ -4,7 +4,7 @@
 1. the permission check (`may_use`, plugged in by platform/auth): may this viewer use this
    mutation at all? If not, a FORBIDDEN error in the payload and nothing else;
 2. BEGIN (the write lock, on SQLite); the viewer's row scope travels with the session
-   (records.py), and each participant joins (the audit trail listens to the flushes);
+   (data/records.py), and each participant joins (the audit trail listens to the flushes);
 3. the mutation's own action;
 4. each participant's `before_commit`, in order: the audit records (the audit chain's lock is
    held only from here), the access check, then the events (the commit-order lock);
