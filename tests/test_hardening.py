@@ -20,8 +20,10 @@ import crm_graphql.graphql.fields
 from crm_graphql.app.factory import GraphQLView, create_app
 from crm_graphql.app.schema import create_schema
 from crm_graphql.core.settings import Settings, SettingsError
-from crm_graphql.graphql.security import hardening
-from crm_graphql.graphql.security.hardening import MAX_NESTING, CheckedDocuments, estimate_cost
+from crm_graphql.graphql.security import document_checks
+from crm_graphql.graphql.security.cost import estimate_cost
+from crm_graphql.graphql.security.document_checks import CheckedDocuments
+from crm_graphql.graphql.security.fragment_guard import MAX_NESTING
 from crm_graphql.platform.auth.viewers import ViewerCache
 from crm_graphql.platform.users.models import UserRole
 from tests.graphql_client import SignIn
@@ -256,7 +258,7 @@ async def test_each_document_is_validated_once(
         calls.append(str(len(rules)))
         return validate_document(schema, document, rules)
 
-    monkeypatch.setattr(hardening, "validate_document", counting)
+    monkeypatch.setattr(document_checks, "validate_document", counting)
     query = f"query($n: Int) {{ {unique_alias()}: customers(first: $n) {{ nodes {{ id }} }} }}"
     for n in (1, 2, 3):
         assert (await post(http, query, n=n)).status_code == 200

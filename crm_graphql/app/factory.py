@@ -30,14 +30,9 @@ from crm_graphql.core.migrations import upgrade
 from crm_graphql.core.settings import Settings
 from crm_graphql.graphql.context import Context, Resources
 from crm_graphql.graphql.extensions import is_request_error
-from crm_graphql.graphql.security.hardening import (
-    REQUEST_ID_HEADER,
-    cors_middleware,
-    is_unexpected_error,
-    lacks_preflight,
-    mask_unexpected,
-    request_id,
-)
+from crm_graphql.graphql.security.http import cors_middleware, lacks_preflight
+from crm_graphql.graphql.security.masking import is_unexpected_error, mask_unexpected
+from crm_graphql.graphql.security.request_ids import REQUEST_ID_HEADER, request_id
 from crm_graphql.platform.auth.viewers import ViewerCache
 from crm_graphql.platform.events.bus import create_bus
 from crm_graphql.platform.events.hub import EventHub
@@ -150,19 +145,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     engine = create_engine(settings)
     viewers = ViewerCache(settings.auth_cache_seconds)
+    events = EventHub(
+        engine,
+        create_bus(settings.event_bus_url),
+        queue_limit=settings.subscription_queue,
+        poll_seconds=settings.event_poll_seconds,
+        on_access_changed=viewers.clear,
+    )
     resources = Resources(
         settings,
         engine,
         create_sessionmaker(engine),
         keyring=KeyRing.parse(settings.encryption_keys),
         blind_index=BlindIndex.parse(settings.blind_index_key),
-        events=EventHub(
-            engine,
-            create_bus(settings.event_bus_url),
-            queue_limit=settings.subscription_queue,
-            poll_seconds=settings.event_poll_seconds,
-            on_access_changed=viewers.clear,
-        ),
+        events=events,
         viewers=viewers,
     )
     view = GraphQLView(resources)
@@ -174,12 +170,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Everything built so far (schema, mappers, modules) lives as long as the process:
         # moving it out of the collector's reach makes the full collections that a large
         # response triggers cheap (W1 p50 -35% in bench/NOTES.md).
-        await resources.events.start()
+        await events.start()
         gc.freeze()
         try:
             yield
         finally:
-            await resources.events.stop()
+            await events.stop()
             await engine.dispose()
 
     async def healthz(request: Request) -> Response:

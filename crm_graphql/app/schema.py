@@ -1,4 +1,5 @@
-"""The GraphQL schema: every domain's roots merged, plus `node` and `nodes`."""
+"""The GraphQL schema: every domain's roots merged, plus `node` and `nodes`; the extensions of
+the graphql layer and of the platform; and the platform plugged into the write transaction."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from crm_graphql.deals.subscriptions import DealSubscription
 from crm_graphql.forecasts.queries import ForecastQuery
 from crm_graphql.graphql.arguments import ObjectId
 from crm_graphql.graphql.extensions import (
-    Authorization,
     BatchedExecution,
     ErrorCodes,
     RequestResources,
@@ -34,12 +34,9 @@ from crm_graphql.graphql.extensions import (
 from crm_graphql.graphql.fields import resolve_node
 from crm_graphql.graphql.relay import GraphInfo, Node
 from crm_graphql.graphql.scalars import SCALAR_MAP
-from crm_graphql.graphql.security.hardening import (
-    ExtensionFactory,
-    hardening_extensions,
-    log_unexpected_errors,
-    strip_suggestions,
-)
+from crm_graphql.graphql.security.extensions import ExtensionFactory, security_extensions
+from crm_graphql.graphql.security.masking import log_unexpected_errors, strip_suggestions
+from crm_graphql.graphql.transaction import WritePlatform, plug_in
 from crm_graphql.interactions.mutations import InteractionMutation
 from crm_graphql.interactions.queries import InteractionQuery
 from crm_graphql.leads.mutations import LeadAssignmentMutation
@@ -49,9 +46,13 @@ from crm_graphql.orders.queries import OrderQuery
 from crm_graphql.pipelines.mutations import PipelineMutation
 from crm_graphql.pipelines.queries import PipelineQuery
 from crm_graphql.platform.audit.queries import AuditQuery
+from crm_graphql.platform.audit.writes import AuditTrail
+from crm_graphql.platform.auth.extension import Authorization
 from crm_graphql.platform.auth.mutations import AuthMutation
 from crm_graphql.platform.auth.queries import AuthQuery
+from crm_graphql.platform.auth.writes import AccessChanges, may_use_mutation
 from crm_graphql.platform.events.subscriptions import EventSubscription
+from crm_graphql.platform.events.writes import EventLog
 from crm_graphql.platform.users.queries import UserQuery
 from crm_graphql.privacy.mutations import PrivacyMutation
 from crm_graphql.products.mutations import ProductMutation
@@ -60,6 +61,14 @@ from crm_graphql.tags.mutations import TagMutation
 from crm_graphql.tags.queries import TagQuery
 
 MAX_NODES = 100
+
+# The platform's part in every write transaction (graphql/transaction.py), in this order: the
+# audit records are written last before the commit but for the events (the audit chain's lock
+# is held from there, then the commit-order lock); after the commit, the access-changed notice
+# goes out before the hub learns of the new events.
+WRITE_PLATFORM = WritePlatform(
+    may_use=may_use_mutation, participants=(AuditTrail, AccessChanges, EventLog)
+)
 
 
 @strawberry.type
@@ -159,12 +168,13 @@ class Schema(strawberry.Schema):
 def create_schema(*, debug: bool = False, settings: Settings | None = None) -> strawberry.Schema:
     """The schema; `settings` (default: Settings()) set the limits and the production mode."""
     settings = settings or Settings()
+    plug_in(WRITE_PLATFORM)
     extensions: list[ExtensionFactory] = [RequestResources, Authorization, ErrorCodes]
     if settings.batched_execution:
         extensions.insert(2, BatchedExecution)
     if debug:
         extensions.append(SqlStatistics)
-    extensions += hardening_extensions(settings, max_ids=MAX_NODES)
+    extensions += security_extensions(settings, max_ids=MAX_NODES)
     return Schema(
         query=Query,
         mutation=Mutation,

@@ -16,11 +16,11 @@ from crm_graphql.graphql.arguments import INPUT
 from crm_graphql.graphql.mutation_fields import delete_mutation, restore_mutation
 from crm_graphql.graphql.payloads import (
     UserError,
-    mutate,
     optional_id,
     provided,
 )
 from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.graphql.transaction import mutate
 
 
 @strawberry.type(description="The result of a company mutation.")

@@ -32,11 +32,11 @@ from crm_graphql.graphql.mutation_fields import delete_mutation, restore_mutatio
 from crm_graphql.graphql.payloads import (
     RemoveInput,
     UserError,
-    mutate,
     optional_id,
     provided,
 )
 from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.graphql.transaction import mutate
 
 
 @strawberry.type(description="The result of a customer mutation.")

@@ -14,7 +14,7 @@ from crm_graphql.dashboard.service import Metrics
 from crm_graphql.dashboard.types import DashboardMetrics
 from crm_graphql.data.access import scope_key
 from crm_graphql.graphql.relay import GraphInfo
-from crm_graphql.platform.events.hub import Topic
+from crm_graphql.platform.events.hub import Topic, event_hub
 from crm_graphql.platform.events.live import encode_cursor, snapshot_stream
 from crm_graphql.platform.events.models import EventEntity
 from crm_graphql.platform.events.subscriptions import AFTER
@@ -32,7 +32,7 @@ class DashboardSubscription:
         self, info: GraphInfo, after: Annotated[str | None, AFTER] = None
     ) -> AsyncGenerator[DashboardMetrics, None]:
         ctx = info.context
-        hub = ctx.resources.events
+        hub = event_hub(ctx)
 
         async def compute() -> tuple[datetime, Metrics]:
             now = utcnow()

@@ -25,12 +25,12 @@ from crm_graphql.graphql.payloads import (
     DeleteInput,
     RestoreInput,
     UserError,
-    mutate,
     optional_id,
     provided,
 )
 from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.graphql.scalars import MoneyInput
+from crm_graphql.graphql.transaction import mutate
 
 
 @strawberry.type(description="The result of a deal mutation.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -18,21 +19,35 @@ from crm_graphql.core.settings import Settings
 from crm_graphql.data.access import Viewer, row_rule, scope_key
 from crm_graphql.data.loaders import Loaders
 from crm_graphql.data.reader import Reader
-from crm_graphql.platform.auth.viewers import ViewerCache
-from crm_graphql.platform.events.hub import EventHub
+
+
+class EventPublisher(Protocol):
+    """The app's event hub (platform/events/hub.py) as write transactions use it; the
+    subscriptions of the platform and the domains read the whole hub through `event_hub`."""
+
+    async def published(self, seq: int) -> None: ...
+
+    async def access_changed(self) -> None: ...
+
+
+class ViewerLookup(Protocol):
+    """The app's viewer cache (platform/auth/viewers.py): who a bearer token signs in."""
+
+    async def viewer(self, reader: Reader, secret: str) -> Viewer | None: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Resources:
-    """What the application owns for its lifetime (created in the lifespan)."""
+    """What the application owns for its lifetime (app/factory.py builds it, the lifespan
+    starts and stops it). This layer knows the platform's services only by the protocols above."""
 
     settings: Settings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     keyring: KeyRing
     blind_index: BlindIndex
-    events: EventHub
-    viewers: ViewerCache
+    events: EventPublisher
+    viewers: ViewerLookup
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""Schema extensions: request-scoped resources, SQL statistics in debug mode, error codes."""
+"""Schema extensions: request-scoped resources, batched execution, SQL statistics in debug
+mode, error codes. The platform adds its own (platform/auth/extension.py); app/schema.py
+assembles them."""
 
 from __future__ import annotations
 
@@ -8,14 +10,9 @@ from typing import Any
 
 from graphql import (
     ExecutionResult,
-    FieldNode,
-    FragmentSpreadNode,
     GraphQLError,
-    InlineFragmentNode,
     OperationDefinitionNode,
-    SelectionSetNode,
 )
-from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -23,7 +20,6 @@ from crm_graphql.core.db import StatementStats, current_stats
 from crm_graphql.core.errors import BadRequestError
 from crm_graphql.graphql.context import Context
 from crm_graphql.graphql.executor.batched import execute_batched
-from crm_graphql.platform.auth.permissions import ROOT_FIELDS, Access
 
 
 class RequestResources(SchemaExtension):
@@ -99,32 +95,6 @@ def is_request_error(error: GraphQLError) -> bool:
     return error.path is None
 
 
-def root_fields(document: Any, operation: OperationDefinitionNode) -> set[str]:
-    """Names of the root fields an operation selects, through fragments too."""
-    fragments = {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")}
-    names: set[str] = set()
-    seen: set[str] = set()
-
-    def walk(selection_set: SelectionSetNode) -> None:
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                names.add(selection.name.value)
-            elif isinstance(selection, InlineFragmentNode):
-                walk(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                if name not in seen and name in fragments:
-                    seen.add(name)
-                    walk(fragments[name].selection_set)
-
-    walk(operation.selection_set)
-    return names
-
-
-def _error(message: str, code: str) -> ExecutionResult:
-    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
-
-
 def selected_operation(document: Any, name: str | None) -> OperationDefinitionNode | None:
     for definition in document.definitions if document is not None else ():
         if isinstance(definition, OperationDefinitionNode) and (
@@ -132,44 +102,3 @@ def selected_operation(document: Any, name: str | None) -> OperationDefinitionNo
         ):
             return definition
     return None
-
-
-INTROSPECTION = frozenset({"__typename", "__schema", "__type"})
-
-
-class Authorization(SchemaExtension):
-    """Finds the viewer of the bearer token and lets an operation run only if it may use every
-    root field it selects (ROOT_FIELDS; unlisted fields are denied). Forbidden mutations answer
-    in their payload instead, through `mutate`, like any other user error."""
-
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
-        execution = self.execution_context
-        ctx = execution.context
-        token = ctx.bearer_token()
-        if token is not None:
-            ctx.viewer = await ctx.resources.viewers.viewer(ctx.reader, token)
-            ctx.authenticated_at = time.monotonic()
-        document = execution.graphql_document
-        operation = selected_operation(document, execution.operation_name)
-        fields = root_fields(document, operation) - INTROSPECTION if operation else set()
-        needs = {name: ROOT_FIELDS.get(name) for name in fields}
-        if ctx.viewer is None and any(need is not Access.PUBLIC for need in needs.values()):
-            if isinstance(ctx.response, Response):
-                ctx.response.status_code = 401
-            message = (
-                "Sign in first: send `Authorization: Bearer <token>` (`login` gives one)."
-                if token is None
-                else "The token is unknown, expired or revoked."
-            )
-            execution.result = _error(message, "UNAUTHENTICATED")
-        elif ctx.viewer is not None and execution.operation_type is not OperationType.MUTATION:
-            denied = sorted(
-                n for n, need in needs.items() if need is None or not ctx.viewer.can(need)
-            )
-            if denied:
-                if isinstance(ctx.response, Response):
-                    ctx.response.status_code = 403
-                execution.result = _error(
-                    f"Your role may not use {', '.join(denied)}.", "FORBIDDEN"
-                )
-        yield

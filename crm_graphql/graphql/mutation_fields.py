@@ -20,8 +20,9 @@ from crm_graphql.core.ids import expect_id
 from crm_graphql.data.records import restore, soft_delete
 from crm_graphql.graphql.arguments import INPUT
 from crm_graphql.graphql.fields import INFO, argument, with_signature
-from crm_graphql.graphql.payloads import DeleteInput, RestoreInput, mutate
+from crm_graphql.graphql.payloads import DeleteInput, RestoreInput
 from crm_graphql.graphql.relay import NODE_TYPES, GraphInfo
+from crm_graphql.graphql.transaction import mutate
 
 Action = Callable[[AsyncSession, Any], Awaitable[Base]]
 

@@ -1,26 +1,15 @@
-"""Mutation payload conventions: `{ <entity>, errors: [UserError!]! }` and the UserError type."""
+"""Mutation payload conventions: `{ <entity>, errors: [UserError!]! }`, the UserError type and
+the common inputs (the write transaction itself is in transaction.py)."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import strawberry
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
-from strawberry.types import Info
 
-from crm_graphql.core.db import write_session
 from crm_graphql.core.errors import DomainError, ErrorCode
 from crm_graphql.core.ids import expect_id
-from crm_graphql.data.records import POLICY, Policy
-from crm_graphql.graphql.context import Context
-from crm_graphql.graphql.security.hardening import request_id_of
-from crm_graphql.platform.audit.recorder import ChangeRecorder, Touched
-from crm_graphql.platform.auth.permissions import ROOT_FIELDS
-from crm_graphql.platform.events.log import write_events
 
 strawberry.enum(
     ErrorCode,
@@ -44,17 +33,6 @@ def user_errors(error: DomainError) -> list[UserError]:
     ]
 
 
-R = TypeVar("R")
-
-
-def _changes_access(touched: Touched) -> bool:
-    """A change that cached viewers may not survive: any token but a new one, any user (a new
-    user with a manager changes that manager's team)."""
-    return touched.entity_type == "User" or (
-        touched.entity_type == "AccessToken" and not touched.inserted
-    )
-
-
 def forbidden(field_name: str) -> list[UserError]:
     return [
         UserError(
@@ -63,58 +41,6 @@ def forbidden(field_name: str) -> list[UserError]:
             code=ErrorCode.FORBIDDEN,
         )
     ]
-
-
-async def mutate(
-    info: Info[Context, None], action: Callable[[AsyncSession], Awaitable[R]]
-) -> tuple[R | None, list[UserError]]:
-    """Runs `action` in one write transaction, if the viewer may use this mutation. Expected
-    failures become the payload's errors and roll everything back, so a mutation never leaves
-    a partly written record. The viewer's row scope travels with the session (records.py)."""
-    ctx = info.context
-    need = ROOT_FIELDS.get(info.field_name)
-    if ctx.viewer is None or need is None or not ctx.viewer.can(need):
-        return None, forbidden(info.field_name)
-    try:
-        async with write_session(ctx.resources.sessionmaker) as session:
-            session.info[POLICY] = Policy(ctx.viewer, ctx.scope)
-            recorder = ChangeRecorder.attach(session)
-            result = await action(session)
-            # last step before the commit: the audit chain's lock is held only from here
-            await recorder.write(
-                info.field_name,
-                actor_user_id=ctx.viewer.user_id,
-                token_id=ctx.viewer.token_id,
-                request_id=request_id_of(ctx),
-                client_address=ctx.client_address(),
-            )
-            touched = recorder.touched()
-            last_event = await write_events(session, touched, actor_user_id=ctx.viewer.user_id)
-    except DomainError as exc:
-        return None, user_errors(exc)
-    except StaleDataError:
-        return None, [
-            UserError(
-                field=["input", "expectedVersion"],
-                message="The record was changed at the same time by someone else; reload it.",
-                code=ErrorCode.CONFLICT,
-            )
-        ]
-    except IntegrityError:
-        return None, [
-            UserError(
-                field=["input"],
-                message="The change conflicts with another record written at the same time; "
-                "reload and try again.",
-                code=ErrorCode.CONFLICT,
-            )
-        ]
-    ctx.fresh_loaders()  # the payload shows what was written
-    if any(_changes_access(t) for t in touched):
-        await ctx.resources.events.access_changed()  # cached viewers are read afresh
-    if last_event is not None:
-        await ctx.resources.events.published(last_event)
-    return result, []
 
 
 @strawberry.input(description="Deletes a record softly: it can be restored later.")

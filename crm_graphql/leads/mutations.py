@@ -11,8 +11,9 @@ from crm_graphql.core.ids import expect_id
 from crm_graphql.customers.models import Customer
 from crm_graphql.customers.types import CustomerType
 from crm_graphql.graphql.arguments import INPUT
-from crm_graphql.graphql.payloads import UserError, mutate, optional_id, provided
+from crm_graphql.graphql.payloads import UserError, optional_id, provided
 from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.graphql.transaction import mutate
 from crm_graphql.leads import service
 from crm_graphql.leads.inputs import (
     CreateLeadAssignmentRuleInput,

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm_graphql.core.ids import expect_id
 from crm_graphql.graphql.arguments import INPUT
 from crm_graphql.graphql.mutation_fields import delete_mutation, restore_mutation
-from crm_graphql.graphql.payloads import UserError, mutate, provided
+from crm_graphql.graphql.payloads import UserError, provided
 from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.graphql.transaction import mutate
 from crm_graphql.orders import service
 from crm_graphql.orders.inputs import (
     AddPaymentInput,

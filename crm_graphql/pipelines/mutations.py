@@ -15,10 +15,10 @@ from crm_graphql.graphql.payloads import (
     RemoveInput,
     RestoreInput,
     UserError,
-    mutate,
     provided,
 )
 from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.graphql.transaction import mutate
 from crm_graphql.pipelines import service
 from crm_graphql.pipelines.inputs import (
     CreatePipelineInput,

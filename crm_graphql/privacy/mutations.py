@@ -12,8 +12,9 @@ from crm_graphql.core.ids import expect_id
 from crm_graphql.customers.models import Customer
 from crm_graphql.customers.types import CustomerType, national_id_cipher
 from crm_graphql.graphql.arguments import INPUT
-from crm_graphql.graphql.payloads import UserError, mutate
+from crm_graphql.graphql.payloads import UserError
 from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.graphql.transaction import mutate
 from crm_graphql.privacy import service
 from crm_graphql.privacy.inputs import (
     EraseCustomerInput,

@@ -13,8 +13,9 @@ from crm_graphql.core.ids import expect_id
 from crm_graphql.customers.service import require_customers
 from crm_graphql.graphql.arguments import INPUT
 from crm_graphql.graphql.mutation_fields import delete_mutation, restore_mutation
-from crm_graphql.graphql.payloads import UserError, mutate, provided
+from crm_graphql.graphql.payloads import UserError, provided
 from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.graphql.transaction import mutate
 from crm_graphql.tags import service
 from crm_graphql.tags.inputs import (
     CreateTagInput,

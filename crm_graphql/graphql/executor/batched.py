@@ -4,7 +4,7 @@ graphql-core completes a result one field of one object at a time, and every asy
 costs a coroutine, a task and a future: a dashboard query with 100 customers, 1,000 orders and
 3,000 items makes about 9,000 of them. This executor walks the same selection a level at a
 time: each field is resolved once for all the objects of its level (relations through their
-batch functions, see connections.py), and leaf values are serialized by the schema's own
+batch functions, see fields.py), and leaf values are serialized by the schema's own
 scalars and enums. The data is the same as graphql-core's; the SQL is the same too, as both
 go through the request's loaders.
 
@@ -25,27 +25,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    BooleanValueNode,
-    DirectiveNode,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLAbstractType,
     GraphQLBoolean,
     GraphQLField,
     GraphQLID,
     GraphQLInt,
-    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
     GraphQLString,
-    InlineFragmentNode,
     OperationDefinitionNode,
-    SelectionSetNode,
-    VariableNode,
     get_argument_values,
-    get_named_type,
     get_variable_values,
     is_leaf_type,
     is_list_type,
@@ -57,18 +48,14 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
-from crm_graphql.data.projection import WANTED, attributes_read, columns_of
+from crm_graphql.data.projection import WANTED
 from crm_graphql.graphql.context import Context
+from crm_graphql.graphql.executor.projection import wanted
+from crm_graphql.graphql.executor.selections import Fields, NotBatchable, Selections
 
 logger = logging.getLogger(__name__)
 BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
 BATCH_ATTRIBUTE = "__crm_batch__"
-Fields = dict[str, list[FieldNode]]  # response key -> the field nodes merged under it
-
-
-class NotBatchable(Exception):
-    """This operation (or this part of it) is left to graphql-core."""
-
 
 # A field's resolver for many parents at once: (context, parents, **arguments) -> one value per
 # parent, in order.
@@ -101,9 +88,7 @@ class Execution:
     ) -> None:
         self.schema = schema
         self.strawberry_schema = strawberry_schema
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        self.selections = Selections(schema, document, variables)
         self.operation = operation
         self.variables = variables
         self.context = context
@@ -111,71 +96,9 @@ class Execution:
     async def run(self) -> dict[str, Any]:
         root = self.schema.query_type
         assert root is not None
-        fields = self.collect(root, [self.operation.selection_set])
+        fields = self.selections.collect(root, [self.operation.selection_set])
         (data,) = await self.resolve_fields(root, [None], fields)
         return data
-
-    # --- selections -----------------------------------------------------------------------
-
-    def collect(
-        self, runtime: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode]
-    ) -> Fields:
-        fields: Fields = {}
-        visited: set[str] = set()
-        for selection_set in selection_sets:
-            self._collect(runtime, selection_set, fields, visited)
-        return fields
-
-    def _collect(
-        self,
-        runtime: GraphQLObjectType,
-        selection_set: SelectionSetNode,
-        fields: Fields,
-        visited: set[str],
-    ) -> None:
-        for selection in selection_set.selections:
-            if not self._included(selection.directives or ()):
-                continue
-            if isinstance(selection, FieldNode):
-                key = (selection.alias or selection.name).value
-                fields.setdefault(key, []).append(selection)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                if condition is None or self._applies(condition.name.value, runtime):
-                    self._collect(runtime, selection.selection_set, fields, visited)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if name in visited or fragment is None:
-                    continue
-                visited.add(name)
-                if self._applies(fragment.type_condition.name.value, runtime):
-                    self._collect(runtime, fragment.selection_set, fields, visited)
-
-    def _applies(self, type_name: str, runtime: GraphQLObjectType) -> bool:
-        if type_name == runtime.name:
-            return True
-        condition = self.schema.get_type(type_name)
-        if isinstance(condition, GraphQLAbstractType):  # type: ignore[misc,arg-type]
-            return self.schema.is_sub_type(condition, runtime)  # type: ignore[arg-type]
-        return False
-
-    def _included(self, directives: Sequence[DirectiveNode]) -> bool:
-        included = True
-        for directive in directives:
-            name = directive.name.value
-            if name not in {"skip", "include"}:
-                raise NotBatchable(f"directive @{name}")
-            (argument,) = directive.arguments or ()
-            value = argument.value
-            if isinstance(value, VariableNode):
-                flag = self.variables.coerced.get(value.name.value)
-            elif isinstance(value, BooleanValueNode):
-                flag = value.value
-            else:
-                raise NotBatchable("directive argument")
-            included = included and (not flag if name == "skip" else bool(flag))
-        return included
 
     # --- resolving --------------------------------------------------------------------------
 
@@ -219,7 +142,7 @@ class Execution:
         )
         batch = batch_of(resolver.wrapped_func)
         if batch is not None:
-            token = WANTED.set(self.wanted(field.type, nodes))
+            token = WANTED.set(wanted(self.selections, field.type, nodes))
             try:
                 return await batch(self.context, objects, **kwargs)
             finally:
@@ -244,63 +167,6 @@ class Execution:
         return values
 
     # --- projection -------------------------------------------------------------------------
-
-    def wanted(self, type_: GraphQLOutputType, nodes: list[FieldNode]) -> frozenset[str] | None:
-        """The columns of the objects a relation field returns that its selection reads (a
-        connection's: those of its nodes), or None for whole rows (projection.py)."""
-        named = get_named_type(type_)
-        if not isinstance(named, GraphQLObjectType):
-            return None
-        selections = [n.selection_set for n in nodes if n.selection_set]
-        if not {"edges", "nodes"} <= named.fields.keys():
-            return self._columns(named, selections)
-        item: GraphQLNamedType | None = None
-        item_selections: list[SelectionSetNode] = []
-        for field_nodes in self.collect(named, selections).values():
-            name = field_nodes[0].name.value
-            inner = [n.selection_set for n in field_nodes if n.selection_set]
-            if name == "nodes":
-                item = get_named_type(named.fields[name].type)
-                item_selections += inner
-            elif name == "edges":
-                edge = get_named_type(named.fields[name].type)
-                if not isinstance(edge, GraphQLObjectType):
-                    return None
-                for edge_nodes in self.collect(edge, inner).values():
-                    if edge_nodes[0].name.value == "node":
-                        item = get_named_type(edge.fields["node"].type)
-                        item_selections += [n.selection_set for n in edge_nodes if n.selection_set]
-        if item is None:  # counts and page info only
-            return frozenset()
-        if not isinstance(item, GraphQLObjectType):
-            return None
-        return self._columns(item, item_selections)
-
-    def _columns(
-        self, type_: GraphQLObjectType, selections: list[SelectionSetNode]
-    ) -> frozenset[str] | None:
-        definition = type_.extensions.get(BACKREF)
-        model = getattr(getattr(definition, "origin", None), "__model__", None)
-        if model is None:
-            return None
-        attributes: set[str] = set()
-        for field_nodes in self.collect(type_, selections).values():
-            name = field_nodes[0].name.value
-            if name == "__typename":
-                continue
-            field = type_.fields.get(name)
-            strawberry_field = field.extensions.get(BACKREF) if field else None
-            if not isinstance(strawberry_field, StrawberryField):
-                return None
-            resolver = strawberry_field.base_resolver
-            if resolver is None:
-                attributes.add(strawberry_field.python_name)
-                continue
-            read = attributes_read(resolver.wrapped_func)  # type: ignore[arg-type]
-            if read is None:
-                return None
-            attributes |= read
-        return columns_of(model.__table__, attributes)
 
     # --- completing -------------------------------------------------------------------------
 
@@ -341,7 +207,9 @@ class Execution:
                 start += len(items)
             return out
         if is_object_type(type_):
-            fields = self.collect(type_, [n.selection_set for n in nodes if n.selection_set])  # type: ignore[arg-type]
+            fields = self.selections.collect(
+                type_, [n.selection_set for n in nodes if n.selection_set]
+            )  # type: ignore[arg-type]
             return await self.resolve_fields(type_, values, fields)  # type: ignore[arg-type]
         if isinstance(type_, GraphQLAbstractType):  # type: ignore[misc,arg-type]
             return await self._complete_abstract(nodes, values)
@@ -360,7 +228,9 @@ class Execution:
             runtime = self.schema.get_type(type_name)
             if not isinstance(runtime, GraphQLObjectType):
                 raise NotBatchable(type_name)
-            fields = self.collect(runtime, [n.selection_set for n in nodes if n.selection_set])
+            fields = self.selections.collect(
+                runtime, [n.selection_set for n in nodes if n.selection_set]
+            )
             completed = await self.resolve_fields(runtime, [values[i] for i in indexes], fields)
             for index, value in zip(indexes, completed, strict=True):
                 out[index] = value

@@ -12,8 +12,9 @@ from crm_graphql.core.db import write_session
 from crm_graphql.core.errors import DomainError
 from crm_graphql.core.ids import expect_id
 from crm_graphql.graphql.arguments import INPUT
-from crm_graphql.graphql.payloads import UserError, mutate, user_errors
+from crm_graphql.graphql.payloads import UserError, user_errors
 from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.graphql.transaction import mutate
 from crm_graphql.platform.auth import service
 from crm_graphql.platform.auth.inputs import CreateApiTokenInput, LoginInput, RevokeApiTokenInput
 from crm_graphql.platform.auth.models import AccessToken

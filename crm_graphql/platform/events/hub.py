@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Executable, Select, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from crm_graphql.graphql.context import Context
 from crm_graphql.platform.events.bus import EventBus
 from crm_graphql.platform.events.models import Event, EventEntity, EventKind
 
@@ -312,3 +313,11 @@ class EventHub:
     async def _head(self) -> int:
         async with self._engine.connect() as conn:
             return int(await conn.scalar(select(func.coalesce(func.max(Event.seq), 0))) or 0)
+
+
+def event_hub(context: Context) -> EventHub:
+    """The app's hub behind a request's context (the graphql layer knows it only as an
+    EventPublisher)."""
+    hub = context.resources.events
+    assert isinstance(hub, EventHub), "app/factory.py builds the event hub"
+    return hub

@@ -31,7 +31,13 @@ from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.platform.auth.permissions import ROOT_FIELDS
 from crm_graphql.platform.auth.service import authenticate
 from crm_graphql.platform.events.evented import of_entity
-from crm_graphql.platform.events.hub import EventHub, LoggedEvent, SubscriberDropped, Topic
+from crm_graphql.platform.events.hub import (
+    EventHub,
+    LoggedEvent,
+    SubscriberDropped,
+    Topic,
+    event_hub,
+)
 
 _CURSOR_PREFIX = "event:"
 RECHECK_SECONDS = 30.0
@@ -81,7 +87,7 @@ async def still_signed_in(ctx: Context) -> None:
         async def check() -> Viewer | None:
             return await authenticate(Reader(ctx.resources.engine), token)
 
-        viewer = await ctx.resources.events.memo.get(("signed-in", token, period), check)
+        viewer = await event_hub(ctx).memo.get(("signed-in", token, period), check)
     if viewer is None:
         raise GraphQLError(
             "Your sign-in has ended (signed out, revoked or expired); sign in again.",
@@ -92,7 +98,7 @@ async def still_signed_in(ctx: Context) -> None:
 
 
 async def _rows(ctx: Context, statement: Any) -> list[AnyRow]:
-    return await ctx.resources.events.rows(statement)
+    return await event_hub(ctx).rows(statement)
 
 
 async def visible(
@@ -123,7 +129,7 @@ async def visible(
     async def check() -> bool:
         return bool(await _rows(ctx, stmt))
 
-    return await ctx.resources.events.memo.get(key, check)
+    return await event_hub(ctx).memo.get(key, check)
 
 
 async def record_row(ctx: Context, event: LoggedEvent) -> AnyRow | None:
@@ -136,7 +142,7 @@ async def record_row(ctx: Context, event: LoggedEvent) -> AnyRow | None:
         rows = await _rows(ctx, select(table).where(table.c.id == event.entity_id))
         return rows[0] if rows else None
 
-    hub = ctx.resources.events
+    hub = event_hub(ctx)
     # shared while the log stands still: a later replay of the event reads the record anew
     return await hub.memo.get(("row", event.seq, hub.position), read)
 
@@ -165,7 +171,7 @@ async def event_stream(
     to the viewer, in commit order, each once. `extra` adds a condition on the record."""
     live_viewer(info)
     ctx = info.context
-    hub = ctx.resources.events
+    hub = event_hub(ctx)
     start = decode_cursor(after) if after is not None else None
     subscriber = hub.subscribe(topic)
     last = start
@@ -216,7 +222,7 @@ async def snapshot_stream(
     log position, the viewer's scope_key included."""
     live_viewer(info)
     ctx = info.context
-    hub = ctx.resources.events
+    hub = event_hub(ctx)
     interval = ctx.settings.live_interval_ms / 1000
     start = decode_cursor(after) if after is not None else None
     subscriber = hub.subscribe(topic)
