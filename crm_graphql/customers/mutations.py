@@ -8,7 +8,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.core.ids import expect_id
-from crm_graphql.customers import service
+from crm_graphql.customers import contacts, service
 from crm_graphql.customers.inputs import (
     AddAddressInput,
     AddContactMethodInput,
@@ -83,14 +83,14 @@ def _address_payload(address: Address | None, errors: list[UserError]) -> Addres
     )
 
 
-def _new_contact(c: ContactMethodInput | AddContactMethodInput) -> service.NewContactMethod:
-    return service.NewContactMethod(
+def _new_contact(c: ContactMethodInput | AddContactMethodInput) -> contacts.NewContactMethod:
+    return contacts.NewContactMethod(
         kind=c.kind, value=c.value, label=c.label, is_primary=c.is_primary
     )
 
 
-def _new_address(a: AddressInput) -> service.NewAddress:
-    return service.NewAddress(
+def _new_address(a: AddressInput) -> contacts.NewAddress:
+    return contacts.NewAddress(
         kind=a.kind,
         line1=a.line1,
         line2=a.line2,
@@ -175,7 +175,7 @@ class CustomerMutation:
         self, info: GraphInfo, input: Annotated[AddContactMethodInput, INPUT]
     ) -> ContactMethodPayload:
         async def action(session: AsyncSession) -> ContactMethod:
-            return await service.add_contact_method(
+            return await contacts.add_contact_method(
                 session=session,
                 customer_id=expect_id(input.customer_id, "Customer", ("customerId",)),
                 new=_new_contact(input),
@@ -189,7 +189,7 @@ class CustomerMutation:
         self, info: GraphInfo, input: Annotated[UpdateContactMethodInput, INPUT]
     ) -> ContactMethodPayload:
         async def action(session: AsyncSession) -> ContactMethod:
-            return await service.update_contact_method(
+            return await contacts.update_contact_method(
                 session=session,
                 contact_method_id=expect_id(input.id, "ContactMethod", ("id",)),
                 expected_version=input.expected_version,
@@ -204,7 +204,7 @@ class CustomerMutation:
         self, info: GraphInfo, input: Annotated[RemoveInput, INPUT]
     ) -> ContactMethodPayload:
         async def action(session: AsyncSession) -> ContactMethod:
-            return await service.remove_contact_method(
+            return await contacts.remove_contact_method(
                 session=session, contact_method_id=expect_id(input.id, "ContactMethod", ("id",))
             )
 
@@ -215,7 +215,7 @@ class CustomerMutation:
         self, info: GraphInfo, input: Annotated[AddAddressInput, INPUT]
     ) -> AddressPayload:
         async def action(session: AsyncSession) -> Address:
-            return await service.add_address(
+            return await contacts.add_address(
                 session=session,
                 customer_id=optional_id(input.customer_id, "Customer", ("customerId",)),
                 company_id=optional_id(input.company_id, "Company", ("companyId",)),
@@ -229,7 +229,7 @@ class CustomerMutation:
         self, info: GraphInfo, input: Annotated[UpdateAddressInput, INPUT]
     ) -> AddressPayload:
         async def action(session: AsyncSession) -> Address:
-            return await service.update_address(
+            return await contacts.update_address(
                 session=session,
                 address_id=expect_id(input.id, "Address", ("id",)),
                 expected_version=input.expected_version,
@@ -243,7 +243,7 @@ class CustomerMutation:
         self, info: GraphInfo, input: Annotated[RemoveInput, INPUT]
     ) -> AddressPayload:
         async def action(session: AsyncSession) -> Address:
-            return await service.remove_address(
+            return await contacts.remove_address(
                 session=session, address_id=expect_id(input.id, "Address", ("id",))
             )
 
