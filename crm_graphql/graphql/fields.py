@@ -245,11 +245,17 @@ def to_many(
     )
 
 
-def to_list(relation: InstrumentedAttribute[Any], *, description: str) -> Any:
-    """Every item of a bounded to-many relationship (an order's items), as a list."""
+def to_list(
+    relation: InstrumentedAttribute[Any],
+    *,
+    description: str,
+    order_by: InstrumentedAttribute[Any] | None = None,
+) -> Any:
+    """Every item of a bounded to-many relationship (an order's items), as a list: by ID, or
+    by the column `order_by` of the items (a pipeline's stages by position), then by ID."""
 
     async def many(ctx: Context, parents: Sequence[NodeType]) -> list[Any]:
-        return await lists_of(ctx, parents, relation)
+        return await lists_of(ctx, parents, relation, order_by=order_by)
 
     return batch_field(many, uses=lambda: (link(relation).local_attr,), description=description)
 
@@ -290,11 +296,13 @@ def root_list(
     sort: object | None = None,
     narrowing: Sequence[Narrowing] = (),
     include_deleted: str | None = None,
+    default_order: Sequence[Sort[Any]] | None = None,
     page_note: bool = True,
 ) -> Any:
     """A top-level connection of `node_type` (root_connection): `filter`, `orderBy`, the
     `narrowing` arguments, `includeDeleted` when its description is given, the page
-    arguments. `page_note`: the description ends with how pages work."""
+    arguments. `default_order`: the order without `orderBy` (else by ID). `page_note`: the
+    description ends with how pages work."""
 
     item: Any = node_type  # a type chosen at run time, for `Connection[...]`
 
@@ -304,7 +312,7 @@ def root_list(
             info,
             node_type,
             filter=arguments.pop("filter", None),
-            order_by=arguments.pop("order_by", None),
+            order_by=arguments.pop("order_by", None) or default_order,
             where=[c for c in conditions if c is not None],
             **arguments,
         )

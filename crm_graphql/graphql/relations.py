@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy.orm import InstrumentedAttribute
@@ -90,13 +91,23 @@ async def connections_of(
 
 
 async def lists_of(
-    ctx: Context, parents: Sequence[NodeType], relation: InstrumentedAttribute[Any]
+    ctx: Context,
+    parents: Sequence[NodeType],
+    relation: InstrumentedAttribute[Any],
+    *,
+    order_by: InstrumentedAttribute[Any] | None = None,
 ) -> list[list[Any]]:
-    """Every item of a bounded to-many relation (an order's items) for each parent."""
+    """Every item of a bounded to-many relation (an order's items) for each parent, by ID or
+    by the column `order_by` (then by ID)."""
     rel = link(relation)
     node_type = NODE_TYPES[rel.target.__name__]
     keys = [parent_key(parent, rel.local_attr) for parent in parents]
-    groups = await ctx.loaders.children(relation, WANTED.get()).load_many(keys)
+    columns = WANTED.get()
+    if order_by is not None and columns is not None:
+        columns = columns | {order_by.key}
+    groups = await ctx.loaders.children(relation, columns).load_many(keys)
+    if order_by is not None:  # the rows come by ID, and sorting keeps that order for ties
+        groups = [sorted(rows, key=attrgetter(order_by.key)) for rows in groups]
     nodes = iter(node_type.from_rows([row for rows in groups for row in rows]))
     return [[next(nodes) for _ in rows] for rows in groups]
 
