@@ -119,19 +119,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 Uses = Callable[[], Iterable[str]]
 
 
-def batched(many: Batch, *, uses: Uses | None = None) -> Callable[[F], F]:
-    """Gives a hand-written resolver its form for many parents at once, which the batched
-    executor calls instead of the resolver once per parent. Both must agree. `uses`: the
-    parent attributes `many` reads (projection.py); without it, parents are read whole."""
-
-    def decorate(resolver: F) -> F:
-        setattr(resolver, BATCH_ATTRIBUTE, many)
-        declare_uses(resolver, uses)
-        return resolver
-
-    return decorate
-
-
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 _SELF = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
 INFO = inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=GraphInfo)
@@ -187,7 +174,9 @@ def batch_field(
         (value,) = await many(info.context, [self], **kwargs)
         return value
 
-    batched(many, uses=uses)(with_signature(resolve, _SELF, INFO, *arguments))
+    # the batched executor calls `many` instead of `resolve` once per parent (executor/batched.py)
+    setattr(with_signature(resolve, _SELF, INFO, *arguments), BATCH_ATTRIBUTE, many)
+    declare_uses(resolve, uses)
     return strawberry.field(resolver=resolve, description=description)
 
 

@@ -21,7 +21,7 @@ from crm_graphql.data.pagination import Ordering, PageArgs, page_args
 from crm_graphql.data.projection import WANTED
 from crm_graphql.graphql.context import Context
 from crm_graphql.graphql.filters import Sort, compile_filter, ordering, shape_key
-from crm_graphql.graphql.relay import NODE_TYPES, Connection, GraphInfo, NodeType, build_connection
+from crm_graphql.graphql.relay import NODE_TYPES, Connection, NodeType, build_connection
 
 
 def page_request(
@@ -143,39 +143,6 @@ async def referenced(
     nodes = node_type.from_rows([row for _, row in present])
     found = {key: node for (key, _), node in zip(present, nodes, strict=True)}
     return [None if key is None else found.get(key) for key in keys]
-
-
-async def related_connection(
-    info: GraphInfo,
-    parent: NodeType,
-    relation: InstrumentedAttribute[Any],
-    **arguments: Any,
-) -> Connection[Any]:
-    """A to-many relation of one parent (see connections_of): filter, order_by, first, after,
-    last, before."""
-    (connection,) = await connections_of(info.context, [parent], relation, **arguments)
-    return connection
-
-
-async def related_list(
-    info: GraphInfo, parent: NodeType, relation: InstrumentedAttribute[Any]
-) -> list[Any]:
-    """Every item of a bounded to-many relation of one parent (see lists_of)."""
-    (items,) = await lists_of(info.context, [parent], relation)
-    return items
-
-
-async def related_one(
-    info: GraphInfo,
-    parent: NodeType,
-    relation: InstrumentedAttribute[Any],
-    *,
-    include_deleted: bool = False,
-) -> Any:
-    """A to-one relation of one parent (see ones_of). `include_deleted` for references that
-    outlive a soft delete (an order item's product)."""
-    (one,) = await ones_of(info.context, [parent], relation, include_deleted=include_deleted)
-    return one
 
 
 async def nodes_of(ctx: Context, global_ids: Sequence[str | None]) -> list[NodeType | None]:
