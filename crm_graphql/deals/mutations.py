@@ -8,7 +8,6 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.core.ids import expect_id
-from crm_graphql.data.records import restore, soft_delete
 from crm_graphql.deals import service
 from crm_graphql.deals.inputs import (
     CreateDealInput,
@@ -21,9 +20,8 @@ from crm_graphql.deals.inputs import (
 from crm_graphql.deals.models import Deal
 from crm_graphql.deals.types import DealType
 from crm_graphql.graphql.arguments import INPUT
+from crm_graphql.graphql.mutation_fields import delete_mutation, restore_mutation
 from crm_graphql.graphql.payloads import (
-    DeleteInput,
-    RestoreInput,
     UserError,
     optional_id,
     provided,
@@ -168,21 +166,10 @@ class DealMutation:
 
         return _deal(*await mutate(info, action))
 
-    @strawberry.mutation(description="Deletes a deal softly; `restoreDeal` undoes it.")
-    async def delete_deal(
-        self, info: GraphInfo, input: Annotated[DeleteInput, INPUT]
-    ) -> DealPayload:
-        async def action(session: AsyncSession) -> Deal:
-            pk = expect_id(input.id, "Deal", ("id",))
-            return await soft_delete(session, Deal, pk, input.expected_version)
+    delete_deal = delete_mutation(
+        Deal, payload=DealPayload, description="Deletes a deal softly; `restoreDeal` undoes it."
+    )
 
-        return _deal(*await mutate(info, action))
-
-    @strawberry.mutation(description="Restores a deleted deal.")
-    async def restore_deal(
-        self, info: GraphInfo, input: Annotated[RestoreInput, INPUT]
-    ) -> DealPayload:
-        async def action(session: AsyncSession) -> Deal:
-            return await restore(session, Deal, expect_id(input.id, "Deal", ("id",)))
-
-        return _deal(*await mutate(info, action))
+    restore_deal = restore_mutation(
+        Deal, payload=DealPayload, description="Restores a deleted deal."
+    )

@@ -8,54 +8,24 @@ import strawberry
 
 from crm_graphql.deals.inputs import DealFilter, DealSort
 from crm_graphql.deals.types import DealType, PipelineBoard
-from crm_graphql.graphql.arguments import (
-    FILTER,
-    ORDER_BY,
-    PAGE_ARGS_DOC,
-    After,
-    Before,
-    First,
-    Last,
-    ObjectId,
-)
-from crm_graphql.graphql.fields import resolve_by_id, root_connection
-from crm_graphql.graphql.relay import Connection, GraphInfo
+from crm_graphql.graphql.arguments import FILTER
+from crm_graphql.graphql.fields import node_field, root_list
+from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.pipelines.queries import visible_pipeline
 
 
 @strawberry.type
 class DealQuery:
-    @strawberry.field(description="One deal by ID (null if it does not exist or is hidden).")
-    async def deal(self, info: GraphInfo, id: ObjectId) -> DealType | None:
-        return await resolve_by_id(info, DealType, id)
-
-    @strawberry.field(
-        description="Deals you can see, filtered, sorted and paginated. " + PAGE_ARGS_DOC
+    deal = node_field(
+        DealType, description="One deal by ID (null if it does not exist or is hidden)."
     )
-    async def deals(
-        self,
-        info: GraphInfo,
-        filter: Annotated[DealFilter | None, FILTER] = None,
-        order_by: Annotated[list[DealSort] | None, ORDER_BY] = None,
-        include_deleted: Annotated[
-            bool, strawberry.argument(description="Also list deleted deals.")
-        ] = False,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[DealType]:
-        return await root_connection(
-            info,
-            DealType,
-            filter=filter,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            include_deleted=include_deleted,
-        )
+    deals = root_list(
+        DealType,
+        filter=DealFilter,
+        sort=DealSort,
+        include_deleted="Also list deleted deals.",
+        description="Deals you can see, filtered, sorted and paginated.",
+    )
 
 
 @strawberry.type

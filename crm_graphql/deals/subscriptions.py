@@ -14,11 +14,12 @@ from crm_graphql.deals.board import ColumnTotals, board_totals
 from crm_graphql.deals.inputs import DealFilter
 from crm_graphql.deals.models import Deal
 from crm_graphql.deals.types import DealType
+from crm_graphql.graphql.fields import to_one_by_key
 from crm_graphql.graphql.filters import compile_filter
 from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.graphql.scalars import Money
-from crm_graphql.pipelines.models import Pipeline
-from crm_graphql.pipelines.types import PipelineType, StageType, pipeline_by_id, stage_by_id
+from crm_graphql.pipelines.models import Pipeline, Stage
+from crm_graphql.pipelines.refs import PipelineRef, StageRef
 from crm_graphql.platform.events.hub import Topic
 from crm_graphql.platform.events.live import (
     encode_cursor,
@@ -57,9 +58,7 @@ class LiveBoardColumn:
     )
     stage_id: strawberry.Private[int]
 
-    @strawberry.field(description="The stage.")
-    async def stage(self, info: GraphInfo) -> StageType | None:
-        return await stage_by_id(info, self.stage_id)
+    stage: StageRef | None = to_one_by_key(Stage, key="stage_id", description="The stage.")
 
     @classmethod
     def of(cls, column: ColumnTotals) -> LiveBoardColumn:
@@ -80,9 +79,9 @@ class LiveBoard:
     columns: list[LiveBoardColumn] = strawberry.field(description="One per stage, in order.")
     pipeline_id: strawberry.Private[int]
 
-    @strawberry.field(description="The pipeline.")
-    async def pipeline(self, info: GraphInfo) -> PipelineType | None:
-        return await pipeline_by_id(info, self.pipeline_id)
+    pipeline: PipelineRef | None = to_one_by_key(
+        Pipeline, key="pipeline_id", description="The pipeline."
+    )
 
 
 @strawberry.type

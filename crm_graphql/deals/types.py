@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Self
 
 import strawberry
 
 import crm_graphql.deals.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.companies.types import CompanyType
-from crm_graphql.customers.types import CustomerType
+from crm_graphql.companies.refs import CompanyRef
+from crm_graphql.customers.refs import CustomerRef
+from crm_graphql.data.projection import WANTED
 from crm_graphql.deals.board import ColumnTotals, board_totals
 from crm_graphql.deals.inputs import DealFilter
 from crm_graphql.deals.models import Deal, DealStageChange, DealStatus
-from crm_graphql.graphql.arguments import After, Before, First, Last
-from crm_graphql.graphql.batch_decorators import to_list, to_one
-from crm_graphql.graphql.fields import requested_page
+from crm_graphql.graphql.context import Context
+from crm_graphql.graphql.fields import PAGE_ARGUMENTS, batch_field, to_list, to_one, to_one_by_key
 from crm_graphql.graphql.filters import compile_filter, ordering, shape_key
-from crm_graphql.graphql.relations import related_list, related_one
+from crm_graphql.graphql.relations import page_request
 from crm_graphql.graphql.relay import (
     Connection,
     GraphInfo,
@@ -28,8 +30,9 @@ from crm_graphql.graphql.relay import (
 )
 from crm_graphql.graphql.scalars import Money
 from crm_graphql.pipelines.models import Stage
-from crm_graphql.pipelines.types import BY_RANK, PipelineType, StageType, stage_by_id
-from crm_graphql.platform.users.types import UserType
+from crm_graphql.pipelines.refs import PipelineRef, StageRef
+from crm_graphql.pipelines.types import BY_RANK, PipelineType
+from crm_graphql.platform.users.refs import UserRef
 
 BY_RANK_ORDER = ordering(Deal, BY_RANK)
 
@@ -59,39 +62,27 @@ class DealType(NodeType, Node):
     customer_id: strawberry.Private[int | None]
     company_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="Expected value, in the pipeline's currency.")
-    def amount(self) -> Money:
+    def _amount(self) -> Money:
         return Money.of(self.amount_minor, self.currency)
 
-    @strawberry.field(description="The pipeline it is in.")
-    @to_one(Deal.pipeline, include_deleted=True)
-    async def pipeline(self, info: GraphInfo) -> PipelineType:
-        return await related_one(info, self, Deal.pipeline, include_deleted=True)  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The stage it is in.")
-    @to_one(Deal.stage)
-    async def stage(self, info: GraphInfo) -> StageType:
-        return await related_one(info, self, Deal.stage)  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The user who owns it.")
-    @to_one(Deal.owner)
-    async def owner(self, info: GraphInfo) -> UserType | None:
-        return await related_one(info, self, Deal.owner)  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The customer it is with, if any (and visible to you).")
-    @to_one(Deal.customer)
-    async def customer(self, info: GraphInfo) -> CustomerType | None:
-        return await related_one(info, self, Deal.customer)  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The company it is with, if any (and visible to you).")
-    @to_one(Deal.company)
-    async def company(self, info: GraphInfo) -> CompanyType | None:
-        return await related_one(info, self, Deal.company)  # type: ignore[no-any-return]
-
-    @strawberry.field(description="Every stage it has been in, oldest first (creation first).")
-    @to_list(Deal.stage_changes)
-    async def stage_history(self, info: GraphInfo) -> list[DealStageChangeType]:
-        return await related_list(info, self, Deal.stage_changes)
+    amount: Money = strawberry.field(
+        resolver=_amount, description="Expected value, in the pipeline's currency."
+    )
+    pipeline: PipelineRef = to_one(
+        Deal.pipeline, include_deleted=True, description="The pipeline it is in."
+    )
+    stage: StageRef = to_one(Deal.stage, description="The stage it is in.")
+    owner: UserRef | None = to_one(Deal.owner, description="The user who owns it.")
+    customer: CustomerRef | None = to_one(
+        Deal.customer, description="The customer it is with, if any (and visible to you)."
+    )
+    company: CompanyRef | None = to_one(
+        Deal.company, description="The company it is with, if any (and visible to you)."
+    )
+    stage_history: list[DealStageChangeType] = to_list(
+        Deal.stage_changes,
+        description="Every stage it has been in, oldest first (creation first).",
+    )
 
 
 @register(DealStageChange)
@@ -103,30 +94,55 @@ class DealStageChangeType(NodeType, Node):
     to_stage_id: strawberry.Private[int]
     user_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The deal that moved.")
-    @to_one(DealStageChange.deal)
-    async def deal(self, info: GraphInfo) -> DealType | None:
-        return await related_one(info, self, DealStageChange.deal)  # type: ignore[no-any-return]
-
-    @strawberry.field(
-        description="The stage it left (null when the deal was created); also a removed one."
+    deal: DealType | None = to_one(DealStageChange.deal, description="The deal that moved.")
+    from_stage: StageRef | None = to_one(
+        DealStageChange.from_stage,
+        include_deleted=True,
+        description="The stage it left (null when the deal was created); also a removed one.",
     )
-    @to_one(DealStageChange.from_stage, include_deleted=True)
-    async def from_stage(self, info: GraphInfo) -> StageType | None:
-        return await related_one(info, self, DealStageChange.from_stage, include_deleted=True)  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The stage it entered; also a removed one.")
-    @to_one(DealStageChange.to_stage, include_deleted=True)
-    async def to_stage(self, info: GraphInfo) -> StageType:
-        return await related_one(info, self, DealStageChange.to_stage, include_deleted=True)  # type: ignore[no-any-return]
-
-    @strawberry.field(description="Who moved it (null for system changes).")
-    @to_one(DealStageChange.user)
-    async def user(self, info: GraphInfo) -> UserType | None:
-        return await related_one(info, self, DealStageChange.user)  # type: ignore[no-any-return]
+    to_stage: StageRef = to_one(
+        DealStageChange.to_stage,
+        include_deleted=True,
+        description="The stage it entered; also a removed one.",
+    )
+    user: UserRef | None = to_one(
+        DealStageChange.user, description="Who moved it (null for system changes)."
+    )
 
 
 # --- board ---------------------------------------------------------------------------------
+
+
+async def column_deals(
+    ctx: Context,
+    columns: Sequence[BoardColumn],
+    *,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> list[Connection[DealType]]:
+    """A page of each column's deals, from the loader `PipelineStage.deals` uses: the pages of
+    every column of a board come from one statement."""
+    args = page_request(ctx, BY_RANK_ORDER, first=first, after=after, last=last, before=before)
+
+    async def deals_of(column: BoardColumn) -> Connection[DealType]:
+        page = await ctx.loaders.page(
+            Stage.deals,
+            ordering=BY_RANK_ORDER,
+            args=args,
+            where=[compile_filter(Deal, column.filter, ctx.scope)],
+            shape=shape_key(column.filter),
+            columns=WANTED.get(),
+        ).load(column.stage_id)
+        count = column.count
+
+        async def total() -> int:
+            return count
+
+        return build_connection(DealType, page, BY_RANK_ORDER, total)
+
+    return list(await asyncio.gather(*(deals_of(column) for column in columns)))
 
 
 @strawberry.type(
@@ -143,6 +159,18 @@ class BoardColumn:
     stage_id: strawberry.Private[int]
     filter: strawberry.Private[DealFilter | None]
 
+    stage: StageRef = to_one_by_key(
+        Stage, key="stage_id", description="The stage this column shows."
+    )
+    deals: Connection[DealType] = batch_field(
+        column_deals,
+        uses=None,
+        arguments=PAGE_ARGUMENTS,
+        description="The column's deals in board order (rank, then ID), keyset-paginated with "
+        "first/after or last/before (at most CRM_MAX_PAGE_SIZE); `totalCount` is `count`. "
+        "Cursors are those of `PipelineStage.deals` in its default order.",
+    )
+
     @classmethod
     def of(cls, totals: ColumnTotals, filter: DealFilter | None) -> Self:
         return cls(
@@ -152,44 +180,6 @@ class BoardColumn:
             stage_id=totals.stage_id,
             filter=filter,
         )
-
-    @strawberry.field(description="The stage this column shows.")
-    async def stage(self, info: GraphInfo) -> StageType:
-        stage = await stage_by_id(info, self.stage_id)
-        assert stage is not None  # the board's statement read it with the same rules
-        return stage
-
-    @strawberry.field(
-        description="The column's deals in board order (rank, then ID), keyset-paginated with "
-        "first/after or last/before (at most CRM_MAX_PAGE_SIZE); `totalCount` is `count`. "
-        "Cursors are those of `PipelineStage.deals` in its default order."
-    )
-    async def deals(
-        self,
-        info: GraphInfo,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[DealType]:
-        ctx = info.context
-        args = requested_page(
-            info, BY_RANK_ORDER, first=first, after=after, last=last, before=before
-        )
-        # the loader `PipelineStage.deals` uses: every column's page comes from one statement
-        page = await ctx.loaders.page(
-            Stage.deals,
-            ordering=BY_RANK_ORDER,
-            args=args,
-            where=[compile_filter(Deal, self.filter, ctx.scope)],
-            shape=shape_key(self.filter),
-        ).load(self.stage_id)
-        count = self.count
-
-        async def total() -> int:
-            return count
-
-        return build_connection(DealType, page, BY_RANK_ORDER, total)
 
 
 @strawberry.type(

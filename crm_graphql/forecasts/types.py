@@ -13,11 +13,12 @@ from crm_graphql.forecasts.service import (
     ForecastPeriod,
     StageStats,
 )
-from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.graphql.fields import to_one_by_key
 from crm_graphql.graphql.scalars import Money
-from crm_graphql.pipelines.types import PipelineType, StageType, pipeline_by_id, stage_by_id
+from crm_graphql.pipelines.models import Pipeline, Stage
+from crm_graphql.pipelines.refs import PipelineRef, StageRef
 from crm_graphql.platform.users.models import User
-from crm_graphql.platform.users.types import UserType
+from crm_graphql.platform.users.refs import UserRef
 
 strawberry.enum(ForecastPeriod, description="The length of a forecast's periods (UTC calendar).")
 strawberry.enum(
@@ -58,11 +59,30 @@ class ForecastBucketType:
         description="How many deals the bucket counts: won in the period plus open and "
         "expected in the period."
     )
-    group_by: strawberry.Private[ForecastGroupBy]
-    group_id: strawberry.Private[int | None]
+    owner_id: strawberry.Private[int | None]
+    stage_id: strawberry.Private[int | None]
+    pipeline_id: strawberry.Private[int | None]
+
+    owner: UserRef | None = to_one_by_key(
+        User,
+        key="owner_id",
+        description="groupBy OWNER: the deals' owner (null for the bucket of unowned deals, "
+        "and with other groupings).",
+    )
+    stage: StageRef | None = to_one_by_key(
+        Stage,
+        key="stage_id",
+        description="groupBy STAGE: the stage the deals are in now (null with other groupings).",
+    )
+    pipeline: PipelineRef | None = to_one_by_key(
+        Pipeline,
+        key="pipeline_id",
+        description="groupBy PIPELINE: the deals' pipeline (null otherwise).",
+    )
 
     @classmethod
     def of(cls, bucket: ForecastBucket, group_by: ForecastGroupBy) -> Self:
+        key = bucket.group_id  # of the grouping's entity
         return cls(
             period_start=bucket.period.first_day,
             period_end=bucket.period.last_day,
@@ -71,37 +91,10 @@ class ForecastBucketType:
             weighted=Money.of(bucket.weighted_minor, bucket.currency),
             best_case=Money.of(bucket.best_case_minor, bucket.currency),
             deal_count=bucket.deal_count,
-            group_by=group_by,
-            group_id=bucket.group_id,
+            owner_id=key if group_by is ForecastGroupBy.OWNER else None,
+            stage_id=key if group_by is ForecastGroupBy.STAGE else None,
+            pipeline_id=key if group_by is ForecastGroupBy.PIPELINE else None,
         )
-
-    def _key(self, group_by: ForecastGroupBy) -> int | None:
-        return self.group_id if self.group_by is group_by else None
-
-    @strawberry.field(
-        description="groupBy OWNER: the deals' owner (null for the bucket of unowned deals, "
-        "and with other groupings)."
-    )
-    async def owner(self, info: GraphInfo) -> UserType | None:
-        key = self._key(ForecastGroupBy.OWNER)
-        if key is None:
-            return None
-        row = await info.context.loaders.by_id(User).load(key)
-        return None if row is None else UserType.from_row(row)
-
-    @strawberry.field(
-        description="groupBy STAGE: the stage the deals are in now (null with other groupings)."
-    )
-    async def stage(self, info: GraphInfo) -> StageType | None:
-        key = self._key(ForecastGroupBy.STAGE)
-        return None if key is None else await stage_by_id(info, key)
-
-    @strawberry.field(description="groupBy PIPELINE: the deals' pipeline (null otherwise).")
-    async def pipeline(self, info: GraphInfo) -> PipelineType | None:
-        key = self._key(ForecastGroupBy.PIPELINE)
-        if key is None:
-            return None
-        return await pipeline_by_id(info, key)
 
 
 @strawberry.type(
@@ -153,6 +146,8 @@ class StageStatsType:
     )
     stage_id: strawberry.Private[int]
 
+    stage: StageRef = to_one_by_key(Stage, key="stage_id", description="The stage.")
+
     @classmethod
     def of(cls, stats: StageStats) -> Self:
         return cls(
@@ -162,12 +157,6 @@ class StageStatsType:
             average_days_in_stage=stats.average_days,
             stage_id=stats.stage_id,
         )
-
-    @strawberry.field(description="The stage.")
-    async def stage(self, info: GraphInfo) -> StageType:
-        stage = await stage_by_id(info, self.stage_id)
-        assert stage is not None  # read by the same statement's rules
-        return stage
 
 
 @strawberry.type(description="Conversion through a pipeline's stages over a time range.")

@@ -119,19 +119,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 Uses = Callable[[], Iterable[str]]
 
 
-def batched(many: Batch, *, uses: Uses | None = None) -> Callable[[F], F]:
-    """Gives a hand-written resolver its form for many parents at once, which the batched
-    executor calls instead of the resolver once per parent. Both must agree. `uses`: the
-    parent attributes `many` reads (projection.py); without it, parents are read whole."""
-
-    def decorate(resolver: F) -> F:
-        setattr(resolver, BATCH_ATTRIBUTE, many)
-        declare_uses(resolver, uses)
-        return resolver
-
-    return decorate
-
-
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 _SELF = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
 INFO = inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=GraphInfo)
@@ -187,7 +174,9 @@ def batch_field(
         (value,) = await many(info.context, [self], **kwargs)
         return value
 
-    batched(many, uses=uses)(with_signature(resolve, _SELF, INFO, *arguments))
+    # the batched executor calls `many` instead of `resolve` once per parent (executor/batched.py)
+    setattr(with_signature(resolve, _SELF, INFO, *arguments), BATCH_ATTRIBUTE, many)
+    declare_uses(resolve, uses)
     return strawberry.field(resolver=resolve, description=description)
 
 
@@ -245,11 +234,17 @@ def to_many(
     )
 
 
-def to_list(relation: InstrumentedAttribute[Any], *, description: str) -> Any:
-    """Every item of a bounded to-many relationship (an order's items), as a list."""
+def to_list(
+    relation: InstrumentedAttribute[Any],
+    *,
+    description: str,
+    order_by: InstrumentedAttribute[Any] | None = None,
+) -> Any:
+    """Every item of a bounded to-many relationship (an order's items), as a list: by ID, or
+    by the column `order_by` of the items (a pipeline's stages by position), then by ID."""
 
     async def many(ctx: Context, parents: Sequence[NodeType]) -> list[Any]:
-        return await lists_of(ctx, parents, relation)
+        return await lists_of(ctx, parents, relation, order_by=order_by)
 
     return batch_field(many, uses=lambda: (link(relation).local_attr,), description=description)
 
@@ -290,11 +285,13 @@ def root_list(
     sort: object | None = None,
     narrowing: Sequence[Narrowing] = (),
     include_deleted: str | None = None,
+    default_order: Sequence[Sort[Any]] | None = None,
     page_note: bool = True,
 ) -> Any:
     """A top-level connection of `node_type` (root_connection): `filter`, `orderBy`, the
     `narrowing` arguments, `includeDeleted` when its description is given, the page
-    arguments. `page_note`: the description ends with how pages work."""
+    arguments. `default_order`: the order without `orderBy` (else by ID). `page_note`: the
+    description ends with how pages work."""
 
     item: Any = node_type  # a type chosen at run time, for `Connection[...]`
 
@@ -304,7 +301,7 @@ def root_list(
             info,
             node_type,
             filter=arguments.pop("filter", None),
-            order_by=arguments.pop("order_by", None),
+            order_by=arguments.pop("order_by", None) or default_order,
             where=[c for c in conditions if c is not None],
             **arguments,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy.orm import InstrumentedAttribute
@@ -20,7 +21,7 @@ from crm_graphql.data.pagination import Ordering, PageArgs, page_args
 from crm_graphql.data.projection import WANTED
 from crm_graphql.graphql.context import Context
 from crm_graphql.graphql.filters import Sort, compile_filter, ordering, shape_key
-from crm_graphql.graphql.relay import NODE_TYPES, Connection, GraphInfo, NodeType, build_connection
+from crm_graphql.graphql.relay import NODE_TYPES, Connection, NodeType, build_connection
 
 
 def page_request(
@@ -90,13 +91,23 @@ async def connections_of(
 
 
 async def lists_of(
-    ctx: Context, parents: Sequence[NodeType], relation: InstrumentedAttribute[Any]
+    ctx: Context,
+    parents: Sequence[NodeType],
+    relation: InstrumentedAttribute[Any],
+    *,
+    order_by: InstrumentedAttribute[Any] | None = None,
 ) -> list[list[Any]]:
-    """Every item of a bounded to-many relation (an order's items) for each parent."""
+    """Every item of a bounded to-many relation (an order's items) for each parent, by ID or
+    by the column `order_by` (then by ID)."""
     rel = link(relation)
     node_type = NODE_TYPES[rel.target.__name__]
     keys = [parent_key(parent, rel.local_attr) for parent in parents]
-    groups = await ctx.loaders.children(relation, WANTED.get()).load_many(keys)
+    columns = WANTED.get()
+    if order_by is not None and columns is not None:
+        columns = columns | {order_by.key}
+    groups = await ctx.loaders.children(relation, columns).load_many(keys)
+    if order_by is not None:  # the rows come by ID, and sorting keeps that order for ties
+        groups = [sorted(rows, key=attrgetter(order_by.key)) for rows in groups]
     nodes = iter(node_type.from_rows([row for rows in groups for row in rows]))
     return [[next(nodes) for _ in rows] for rows in groups]
 
@@ -132,39 +143,6 @@ async def referenced(
     nodes = node_type.from_rows([row for _, row in present])
     found = {key: node for (key, _), node in zip(present, nodes, strict=True)}
     return [None if key is None else found.get(key) for key in keys]
-
-
-async def related_connection(
-    info: GraphInfo,
-    parent: NodeType,
-    relation: InstrumentedAttribute[Any],
-    **arguments: Any,
-) -> Connection[Any]:
-    """A to-many relation of one parent (see connections_of): filter, order_by, first, after,
-    last, before."""
-    (connection,) = await connections_of(info.context, [parent], relation, **arguments)
-    return connection
-
-
-async def related_list(
-    info: GraphInfo, parent: NodeType, relation: InstrumentedAttribute[Any]
-) -> list[Any]:
-    """Every item of a bounded to-many relation of one parent (see lists_of)."""
-    (items,) = await lists_of(info.context, [parent], relation)
-    return items
-
-
-async def related_one(
-    info: GraphInfo,
-    parent: NodeType,
-    relation: InstrumentedAttribute[Any],
-    *,
-    include_deleted: bool = False,
-) -> Any:
-    """A to-one relation of one parent (see ones_of). `include_deleted` for references that
-    outlive a soft delete (an order item's product)."""
-    (one,) = await ones_of(info.context, [parent], relation, include_deleted=include_deleted)
-    return one
 
 
 async def nodes_of(ctx: Context, global_ids: Sequence[str | None]) -> list[NodeType | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -12,12 +13,12 @@ from crm_graphql.leads.models import lead_assignment_rule_users
 from crm_graphql.platform.users.models import User
 
 if TYPE_CHECKING:
-    from crm_graphql.graphql.relay import GraphInfo
+    from crm_graphql.graphql.context import Context
+    from crm_graphql.graphql.relay import NodeType
 
 
-async def rule_users(info: GraphInfo, rule_id: int) -> list[AnyRow]:
-    """The users of an assignment rule in turn order, for every rule of the request at once."""
-    ctx = info.context
+async def rule_users(ctx: Context, rules: Sequence[NodeType]) -> list[list[AnyRow]]:
+    """The users of each assignment rule in turn order, for every rule of the request at once."""
 
     async def users_by_rule(ids: list[int]) -> list[list[AnyRow]]:
         link = lead_assignment_rule_users
@@ -34,4 +35,4 @@ async def rule_users(info: GraphInfo, rule_id: int) -> list[AnyRow]:
         return [found[i] for i in ids]
 
     loader = ctx.loaders.custom("users_by_rule", users_by_rule)
-    return await loader.load(rule_id)  # type: ignore[no-any-return]
+    return await loader.load_many([rule.pk for rule in rules])

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import strawberry
 
 import crm_graphql.leads.enums  # noqa: F401  (registers the GraphQL enums)
-from crm_graphql.graphql.relay import GraphInfo, Node, NodeType, register
+from crm_graphql.graphql.context import Context
+from crm_graphql.graphql.fields import batch_field, to_one_by_key
+from crm_graphql.graphql.relay import Node, NodeType, register
 from crm_graphql.leads.loaders import rule_users
 from crm_graphql.leads.models import AssignmentStrategy, LeadAssignmentRule
+from crm_graphql.platform.users.refs import UserRef
 from crm_graphql.platform.users.types import UserType
 from crm_graphql.tags.models import Tag
-from crm_graphql.tags.types import TagType
+from crm_graphql.tags.refs import TagRef
+
+
+async def users_in_turn(ctx: Context, rules: Sequence[NodeType]) -> list[list[UserType]]:
+    return [UserType.from_rows(rows) for rows in await rule_users(ctx, rules)]
 
 
 @register(LeadAssignmentRule)
@@ -35,17 +43,12 @@ class LeadAssignmentRuleType(NodeType, Node):
     tag_id: strawberry.Private[int | None]
     next_index: strawberry.Private[int]
 
-    @strawberry.field(description="TAG: the leads' tag.")
-    async def tag(self, info: GraphInfo) -> TagType | None:
-        if self.tag_id is None:
-            return None
-        loader = info.context.loaders.by_id(Tag, include_deleted=True)
-        row = await loader.load(self.tag_id)
-        return None if row is None else TagType.from_row(row)
-
-    @strawberry.field(
-        description="The users who take turns, in turn order (inactive or non-SALES users "
-        "among them are skipped)."
+    tag: TagRef | None = to_one_by_key(
+        Tag, key="tag_id", include_deleted=True, description="TAG: the leads' tag."
     )
-    async def users(self, info: GraphInfo) -> list[UserType]:
-        return [UserType.from_row(row) for row in await rule_users(info, self.pk)]
+    users: list[UserRef] = batch_field(
+        users_in_turn,
+        uses=lambda: ("id",),
+        description="The users who take turns, in turn order (inactive or non-SALES users "
+        "among them are skipped).",
+    )

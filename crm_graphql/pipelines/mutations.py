@@ -8,12 +8,11 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.core.ids import expect_id
-from crm_graphql.data.records import restore
 from crm_graphql.graphql.arguments import INPUT
+from crm_graphql.graphql.mutation_fields import restore_mutation
 from crm_graphql.graphql.payloads import (
     DeleteInput,
     RemoveInput,
-    RestoreInput,
     UserError,
     provided,
 )
@@ -104,14 +103,9 @@ class PipelineMutation:
 
         return _pipeline(*await mutate(info, action))
 
-    @strawberry.mutation(description="Restores a deleted pipeline.")
-    async def restore_pipeline(
-        self, info: GraphInfo, input: Annotated[RestoreInput, INPUT]
-    ) -> PipelinePayload:
-        async def action(session: AsyncSession) -> Pipeline:
-            return await restore(session, Pipeline, expect_id(input.id, "Pipeline", ("id",)))
-
-        return _pipeline(*await mutate(info, action))
+    restore_pipeline = restore_mutation(
+        Pipeline, payload=PipelinePayload, description="Restores a deleted pipeline."
+    )
 
     @strawberry.mutation(description="Adds a stage to a pipeline.")
     async def create_pipeline_stage(

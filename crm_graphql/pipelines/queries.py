@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from crm_graphql.core.errors import BadRequestError, DomainError
 from crm_graphql.core.ids import expect_id
-from crm_graphql.graphql.arguments import (
-    FILTER,
-    ORDER_BY,
-    PAGE_ARGS_DOC,
-    After,
-    Before,
-    First,
-    Last,
-    ObjectId,
-)
-from crm_graphql.graphql.fields import resolve_by_id, root_connection
-from crm_graphql.graphql.relay import Connection, GraphInfo
+from crm_graphql.graphql.fields import node_field, root_list
+from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.pipelines.inputs import PipelineFilter, PipelineSort
-from crm_graphql.pipelines.types import PipelineType, pipeline_by_id
+from crm_graphql.pipelines.models import Pipeline
+from crm_graphql.pipelines.types import PipelineType
 
 
 def pipeline_key(value: str) -> int:
@@ -33,37 +22,20 @@ def pipeline_key(value: str) -> int:
 
 
 async def visible_pipeline(info: GraphInfo, value: str) -> PipelineType | None:
-    return await pipeline_by_id(info, pipeline_key(value))
+    """The live pipeline a `pipelineId` names, if the viewer may see it."""
+    row = await info.context.loaders.by_id(Pipeline).load(pipeline_key(value))
+    return None if row is None else PipelineType.from_row(row)
 
 
 @strawberry.type
 class PipelineQuery:
-    @strawberry.field(description="One pipeline by ID (null if it does not exist).")
-    async def pipeline(self, info: GraphInfo, id: ObjectId) -> PipelineType | None:
-        return await resolve_by_id(info, PipelineType, id)
-
-    @strawberry.field(description="Pipelines, filtered, sorted and paginated. " + PAGE_ARGS_DOC)
-    async def pipelines(
-        self,
-        info: GraphInfo,
-        filter: Annotated[PipelineFilter | None, FILTER] = None,
-        order_by: Annotated[list[PipelineSort] | None, ORDER_BY] = None,
-        include_deleted: Annotated[
-            bool, strawberry.argument(description="Also list deleted pipelines.")
-        ] = False,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[PipelineType]:
-        return await root_connection(
-            info,
-            PipelineType,
-            filter=filter,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            include_deleted=include_deleted,
-        )
+    pipeline = node_field(
+        PipelineType, description="One pipeline by ID (null if it does not exist)."
+    )
+    pipelines = root_list(
+        PipelineType,
+        filter=PipelineFilter,
+        sort=PipelineSort,
+        include_deleted="Also list deleted pipelines.",
+        description="Pipelines, filtered, sorted and paginated.",
+    )

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
 import crm_graphql.pipelines.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.deals.refs import DealFilterRef, DealRef, DealSortRef
-from crm_graphql.graphql.arguments import (
-    FILTER,
-    ORDER_BY,
-    PAGE_ARGS_DOC,
-    After,
-    Before,
-    First,
-    Last,
-)
-from crm_graphql.graphql.batch_decorators import to_many, to_one
+from crm_graphql.graphql.fields import to_list, to_many, to_one
 from crm_graphql.graphql.filters import Sort
-from crm_graphql.graphql.relations import related_connection, related_list, related_one
-from crm_graphql.graphql.relay import Connection, GraphInfo, Node, NodeType, register
+from crm_graphql.graphql.relay import Connection, Node, NodeType, register
 from crm_graphql.pipelines.models import Pipeline, Stage, StageKind
 
 
@@ -51,34 +41,15 @@ class PipelineType(NodeType, Node):
     updated_at: datetime = strawberry.field(description="When the pipeline last changed.")
     deleted_at: datetime | None = strawberry.field(description="When it was deleted, if so.")
 
-    @strawberry.field(description="The stages, in board order.")
-    async def stages(self, info: GraphInfo) -> list[StageType]:
-        stages: list[StageType] = await related_list(info, self, Pipeline.stages)
-        return sorted(stages, key=lambda s: (s.position, s.pk))
-
-    @strawberry.field(description="Deals in this pipeline. " + PAGE_ARGS_DOC)
-    @to_many(Pipeline.deals)
-    async def deals(
-        self,
-        info: GraphInfo,
-        filter: Annotated[DealFilterRef | None, FILTER] = None,
-        order_by: Annotated[list[DealSortRef] | None, ORDER_BY] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[DealRef]:
-        return await related_connection(
-            info,
-            self,
-            Pipeline.deals,
-            filter=filter,
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
+    stages: list[StageType] = to_list(
+        Pipeline.stages, order_by=Stage.position, description="The stages, in board order."
+    )
+    deals: Connection[DealRef] = to_many(
+        Pipeline.deals,
+        filter=DealFilterRef,
+        sort=DealSortRef,
+        description="Deals in this pipeline.",
+    )
 
 
 @register(Stage)
@@ -102,45 +73,14 @@ class StageType(NodeType, Node):
     )
     pipeline_id: strawberry.Private[int]
 
-    @strawberry.field(description="The pipeline it belongs to.")
-    @to_one(Stage.pipeline, include_deleted=True)
-    async def pipeline(self, info: GraphInfo) -> PipelineType:
-        return await related_one(info, self, Stage.pipeline, include_deleted=True)  # type: ignore[no-any-return]
-
-    @strawberry.field(
-        description="Deals in this stage, in board order (top first) unless `orderBy` says "
-        "otherwise. " + PAGE_ARGS_DOC
+    pipeline: PipelineType = to_one(
+        Stage.pipeline, include_deleted=True, description="The pipeline it belongs to."
     )
-    async def deals(
-        self,
-        info: GraphInfo,
-        filter: Annotated[DealFilterRef | None, FILTER] = None,
-        order_by: Annotated[list[DealSortRef] | None, ORDER_BY] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[DealRef]:
-        return await related_connection(
-            info,
-            self,
-            Stage.deals,
-            filter=filter,
-            order_by=order_by or BY_RANK,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-
-async def pipeline_by_id(info: GraphInfo, pk: int) -> PipelineType | None:
-    """A live pipeline the viewer may see, through the request's loader."""
-    row = await info.context.loaders.by_id(Pipeline).load(pk)
-    return None if row is None else PipelineType.from_row(row)
-
-
-async def stage_by_id(info: GraphInfo, pk: int) -> StageType | None:
-    """A live stage the viewer may see, through the request's loader."""
-    row = await info.context.loaders.by_id(Stage).load(pk)
-    return None if row is None else StageType.from_row(row)
+    deals: Connection[DealRef] = to_many(
+        Stage.deals,
+        filter=DealFilterRef,
+        sort=DealSortRef,
+        default_order=BY_RANK,
+        description="Deals in this stage, in board order (top first) unless `orderBy` says "
+        "otherwise.",
+    )
