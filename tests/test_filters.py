@@ -630,7 +630,7 @@ async def test_an_in_list_of_more_than_1000_values_is_refused(gql: GraphQLClient
     names = [f"{prefix} {i}" for i in range(1000)] + [f"{prefix} a"]
     error = await _error(gql, CUSTOMERS, {"filter": {"name": {"in": names}}})
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert error["message"] == "`in` takes at most 1000 values."
+    assert error["message"] == "`filter.name.in` takes at most 1000 values."
     ids = [_global_id("Customer", str(i)) for i in range(1, 1002)]
     error = await _error(gql, CUSTOMERS, {"filter": {"id": {"in": ids}}})
     assert error["extensions"]["code"] == "BAD_USER_INPUT"

@@ -28,6 +28,7 @@ from crm_graphql.graphql.arguments import ObjectId
 from crm_graphql.graphql.extensions import (
     BatchedExecution,
     ErrorCodes,
+    HttpSubscriptions,
     RequestResources,
     SqlStatistics,
 )
@@ -169,9 +170,14 @@ def create_schema(*, debug: bool = False, settings: Settings | None = None) -> s
     """The schema; `settings` (default: Settings()) set the limits and the production mode."""
     settings = settings or Settings()
     plug_in(WRITE_PLATFORM)
-    extensions: list[ExtensionFactory] = [RequestResources, Authorization, ErrorCodes]
+    extensions: list[ExtensionFactory] = [
+        RequestResources,
+        HttpSubscriptions,
+        Authorization,
+        ErrorCodes,
+    ]
     if settings.batched_execution:
-        extensions.insert(2, BatchedExecution)
+        extensions.insert(3, BatchedExecution)
     if debug:
         extensions.append(SqlStatistics)
     extensions += security_extensions(settings, max_ids=MAX_NODES)

@@ -27,6 +27,11 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 from crm_graphql.core.settings import Settings
+from crm_graphql.core.timeouts import (
+    install_postgresql_timeout,
+    install_sqlite_timeout,
+    postgresql_connect_args,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -161,11 +166,14 @@ def create_engine(settings: Settings) -> AsyncEngine:
         # costs PostgreSQL a process and the worker a handshake), which cost W3 a third of
         # its throughput in bench/NOTES.md.
         kwargs.update(pool_size=settings.db_pool_size, max_overflow=0)
+        kwargs.update(connect_args=postgresql_connect_args(settings.statement_timeout_ms))
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
+        install_sqlite_timeout(engine, settings.statement_timeout_ms)
     else:
         _replace_closed_connections(engine)
+        install_postgresql_timeout(engine, settings.statement_timeout_ms)
     _count_statements(engine)
     return engine
 

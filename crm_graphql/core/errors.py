@@ -90,4 +90,13 @@ def stale_version(field: Sequence[str], type_name: str, current: int, expected: 
 
 class BadRequestError(ValueError):
     """Query arguments that cannot be honoured (page sizes, cursors, filters): a top-level
-    GraphQL error with code BAD_USER_INPUT and this message."""
+    GraphQL error with code BAD_USER_INPUT (or a subclass's `code`) and this message."""
+
+    code = "BAD_USER_INPUT"
+
+
+class StatementTimeoutError(BadRequestError):
+    """A statement ran longer than CRM_STATEMENT_TIMEOUT_MS and the database stopped it;
+    the request asked for more work than the server allows (narrow the filter or the page)."""
+
+    code = "STATEMENT_TIMEOUT"

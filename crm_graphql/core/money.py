@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, Overflow
 
 import pycountry
 
@@ -58,6 +58,9 @@ def to_minor(amount: Decimal, currency: str, field: Sequence[str]) -> int:
     """Exact conversion to minor units; more decimals than the currency has is an error."""
     if not amount.is_finite():
         raise DomainError.single(field, "Not a valid amount.")
+    if not amount.is_zero() and amount.adjusted() > 30:
+        # `1e1000000` would overflow the decimal context below; no amount is anywhere near.
+        raise DomainError.single(field, "The amount is too large.")
     try:
         scaled = amount.scaleb(exponent(currency))
         if not scaled.is_finite() or scaled != scaled.to_integral_value():
@@ -65,7 +68,7 @@ def to_minor(amount: Decimal, currency: str, field: Sequence[str]) -> int:
                 field, f"{currency} amounts have at most {exponent(currency)} decimal places."
             )
         minor = int(scaled)
-    except InvalidOperation as exc:
+    except (InvalidOperation, Overflow) as exc:
         raise DomainError.single(field, "Not a valid amount.") from exc
     if abs(minor) >= MAX_MINOR:
         raise DomainError.single(field, "The amount is too large.")

@@ -88,6 +88,8 @@ class Settings:
     max_subscriptions: int = 20
     event_poll_seconds: int = 5
     live_interval_ms: int = 250
+    # Longest one SQL statement may run before the database stops it (0: no limit).
+    statement_timeout_ms: int = 30_000
 
     @property
     def is_sqlite(self) -> bool:
@@ -145,6 +147,7 @@ class Settings:
             max_subscriptions=_int(env, "CRM_MAX_SUBSCRIPTIONS", 20),
             event_poll_seconds=_int(env, "CRM_EVENT_POLL_SECONDS", 5),
             live_interval_ms=_int(env, "CRM_LIVE_INTERVAL_MS", 250, minimum=0),
+            statement_timeout_ms=_int(env, "CRM_STATEMENT_TIMEOUT_MS", 30_000, minimum=0),
         )
 
 

@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
 import phonenumbers
 import pycountry
 from email_validator import EmailNotValidError, validate_email
 
 from crm_graphql.core.errors import DomainError
+from crm_graphql.core.text import text_problem
+
+
+def check_text(value: str, field: Sequence[str]) -> str:
+    """`value` unchanged, if it holds no control character or lone surrogate (core/text.py)."""
+    problem = text_problem(value)
+    if problem is not None:
+        raise DomainError.single(field, problem)
+    return value
+
+
+def instant_problem(value: datetime) -> str | None:
+    """Why a point in time cannot be used, or None. Storage and comparisons happen in UTC,
+    and `0001-01-01T00:00:00+14:00` has no UTC form (it would fall in year 0)."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        return f"{value.isoformat()} is outside the range of UTC times (years 1 to 9999)."
+    return None
+
+
+def check_instant(value: datetime, field: Sequence[str]) -> datetime:
+    problem = instant_problem(value)
+    if problem is not None:
+        raise DomainError.single(field, problem)
+    return value
 
 
 def normalize_email(value: str, field: Sequence[str]) -> str:
@@ -40,7 +66,7 @@ def normalize_country(value: str, field: Sequence[str]) -> str:
 
 
 def required_text(value: str, field: Sequence[str], max_length: int) -> str:
-    text = value.strip()
+    text = check_text(value, field).strip()
     if not text:
         raise DomainError.single(field, "Must not be blank.")
     if len(text) > max_length:
@@ -51,7 +77,7 @@ def required_text(value: str, field: Sequence[str], max_length: int) -> str:
 def optional_text(value: str | None, field: Sequence[str], max_length: int) -> str | None:
     if value is None:
         return None
-    text = value.strip()
+    text = check_text(value, field).strip()
     if len(text) > max_length:
         raise DomainError.single(field, f"At most {max_length} characters.")
     return text or None

@@ -36,6 +36,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from crm_graphql.core.db import UTCDateTime
 from crm_graphql.core.errors import BadRequestError
 from crm_graphql.core.money import divide_half_even
+from crm_graphql.core.validators import instant_problem
 from crm_graphql.data.loaders import Scope
 from crm_graphql.data.reader import Reader, read_rows
 from crm_graphql.deals.models import Deal, DealStageChange, DealStatus
@@ -294,6 +295,10 @@ class StageStats:
 
 
 def check_stats_range(start: datetime, end: datetime) -> None:
+    for name, value in (("from", start), ("to", end)):
+        problem = instant_problem(value)
+        if problem is not None:
+            raise BadRequestError(f"`{name}`: {problem}")
     if end < start:
         raise BadRequestError(f"`to` ({end.isoformat()}) is before `from` ({start.isoformat()}).")
 

@@ -4,6 +4,7 @@ assembles them."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -13,6 +14,7 @@ from graphql import (
     GraphQLError,
     OperationDefinitionNode,
 )
+from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -59,7 +61,10 @@ class BatchedExecution(SchemaExtension):
 
 
 class ErrorCodes(SchemaExtension):
-    """Tags client mistakes (bad cursors, page sizes, filters) as BAD_USER_INPUT."""
+    """Tags client mistakes (bad cursors, page sizes, filters) as BAD_USER_INPUT, and so
+    graphql-core's refusal of an argument value at run time: an explicit null sent in a
+    variable for a non-null argument that has a default (`includeDeleted: $d` with `$d: null`)
+    passes validation, as the spec says, and fails only when the field runs."""
 
     def on_execute(self) -> Any:
         yield
@@ -67,8 +72,44 @@ class ErrorCodes(SchemaExtension):
         if result is None or not result.errors:
             return
         for error in result.errors:
-            if isinstance(error.original_error, BadRequestError):
-                error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+            original = error.original_error
+            if isinstance(original, BadRequestError):
+                code = original.code
+            elif original is None and error.path is not None and _ARGUMENT.match(error.message):
+                code = "BAD_USER_INPUT"
+            else:
+                continue
+            error.extensions = {**(error.extensions or {}), "code": code}
+
+
+_ARGUMENT = re.compile(r"Argument '[^']+' has invalid value")
+
+
+class HttpSubscriptions(SchemaExtension):
+    """Refuses a subscription sent as a plain HTTP request: graphql-core would run it as a
+    query and answer the opaque "Cannot return null for non-nullable field". Subscriptions are
+    served over WebSocket at the same path."""
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        request = getattr(execution.context, "request", None)
+        if (
+            execution.result is None
+            and execution.operation_type is OperationType.SUBSCRIPTION
+            and request is not None
+            and not isinstance(request, WebSocket)
+        ):
+            execution.result = ExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        "Subscriptions are served over WebSocket at /graphql "
+                        "(graphql-transport-ws or graphql-ws), not over HTTP.",
+                        extensions={"code": "BAD_USER_INPUT"},
+                    )
+                ],
+            )
+        yield
 
 
 class SqlStatistics(SchemaExtension):

@@ -35,6 +35,7 @@ from crm_graphql.graphql.arguments import (
 )
 from crm_graphql.graphql.context import Context
 from crm_graphql.graphql.executor.batched import BATCH_ATTRIBUTE, Batch
+from crm_graphql.graphql.filter_limits import MAX_FILTER_TEXT, check_search_text
 from crm_graphql.graphql.filters import Sort, compile_filter, ordering
 from crm_graphql.graphql.relations import (
     connections_of,
@@ -269,11 +270,19 @@ class Narrowing:
 
 
 def text_search(where: Callable[[str], ColumnElement[bool]], *, description: str) -> Narrowing:
-    """A `search` argument: `where(text)` for text that is not blank."""
+    """A `search` argument: `where(text)` for text that is not blank, within the limits of
+    filter_limits.py (a 10 MB search once took PostgreSQL 111 s)."""
+
+    def condition(_info: GraphInfo, text: str | None) -> ColumnElement[bool] | None:
+        if text is None:
+            return None
+        check_search_text(text)
+        return where(text) if text.strip() else None
+
     return Narrowing(
         "search",
-        description,
-        lambda _info, text: where(text) if text and text.strip() else None,
+        f"{description} At most {MAX_FILTER_TEXT} characters.",
+        condition,
     )
 
 

@@ -25,8 +25,9 @@ from crm_graphql.core.ids import expect_id
 from crm_graphql.core.money import normalize_currency, to_minor
 from crm_graphql.data.loaders import Scope
 from crm_graphql.data.pagination import Ordering, SortTerm
+from crm_graphql.graphql.filter_limits import MAX_FILTER_IN, check_filter
 
-MAX_IN = 1000
+MAX_IN = MAX_FILTER_IN
 
 
 class FilterError(BadRequestError):
@@ -276,7 +277,13 @@ def negate(condition: ColumnElement[bool]) -> ColumnElement[bool]:
 
 
 def compile_filter(model: type[Base], spec: Any, scope: Scope) -> ColumnElement[bool]:
-    """SQL for an entity filter input (None for no filter)."""
+    """SQL for an entity filter input (None for no filter), once it is within the limits of
+    filter_limits.py."""
+    check_filter(spec)
+    return _compile(model, spec, scope)
+
+
+def _compile(model: type[Base], spec: Any, scope: Scope) -> ColumnElement[bool]:
     if spec is None:
         return true()
     clauses: list[ColumnElement[bool]] = []
@@ -286,13 +293,11 @@ def compile_filter(model: type[Base], spec: Any, scope: Scope) -> ColumnElement[
             continue
         name = field.name
         if name == "and_":
-            clauses.extend(compile_filter(model, f, scope) for f in value)
+            clauses.extend(_compile(model, f, scope) for f in value)
         elif name == "or_":
-            clauses.append(
-                or_(*(compile_filter(model, f, scope) for f in value)) if value else false()
-            )
+            clauses.append(or_(*(_compile(model, f, scope) for f in value)) if value else false())
         elif name == "not_":
-            clauses.append(negate(compile_filter(model, value, scope)))
+            clauses.append(negate(_compile(model, value, scope)))
         elif isinstance(value, MoneyFilter):
             clauses.extend(_money(model, name, value))
         else:
@@ -313,16 +318,14 @@ def _relation(
 ) -> ColumnElement[bool]:
     target: type[Base] = prop.mapper.class_
     if prop.direction is RelationshipDirection.MANYTOONE:
-        return attr.has(and_(*scope(target), compile_filter(target, spec, scope)))
+        return attr.has(and_(*scope(target), _compile(target, spec, scope)))
     clauses = []
     if spec.some is not None:
-        clauses.append(attr.any(and_(*scope(target), compile_filter(target, spec.some, scope))))
+        clauses.append(attr.any(and_(*scope(target), _compile(target, spec.some, scope))))
     if spec.none is not None:
-        clauses.append(~attr.any(and_(*scope(target), compile_filter(target, spec.none, scope))))
+        clauses.append(~attr.any(and_(*scope(target), _compile(target, spec.none, scope))))
     if spec.every is not None:
-        clauses.append(
-            ~attr.any(and_(*scope(target), negate(compile_filter(target, spec.every, scope))))
-        )
+        clauses.append(~attr.any(and_(*scope(target), negate(_compile(target, spec.every, scope)))))
     return and_(true(), *clauses)
 
 

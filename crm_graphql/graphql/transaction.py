@@ -35,6 +35,7 @@ from crm_graphql.core.errors import DomainError, ErrorCode
 from crm_graphql.data.access import Viewer
 from crm_graphql.data.records import POLICY, Policy
 from crm_graphql.graphql.context import Context
+from crm_graphql.graphql.input_checks import argument_problems
 from crm_graphql.graphql.payloads import UserError, forbidden, user_errors
 
 R = TypeVar("R")
@@ -87,6 +88,11 @@ async def mutate(
     ctx, viewer, platform = info.context, info.context.viewer, _platform
     if viewer is None or not platform.may_use(viewer, info.field_name):
         return None, forbidden(info.field_name)
+    problems = argument_problems(info._raw_info)
+    if problems:  # paths begin with the argument's name, as they do in user_errors
+        return None, [
+            UserError(field=list(p.field), message=p.message, code=p.code) for p in problems
+        ]
     try:
         async with write_session(ctx.resources.sessionmaker) as session:
             session.info[POLICY] = Policy(viewer, ctx.scope)

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, true
 from crm_graphql.core.errors import DomainError
 from crm_graphql.core.ids import decode_id, expect_id
 from crm_graphql.data.loaders import Scope
+from crm_graphql.graphql.filter_limits import check_filter
 from crm_graphql.graphql.filters import (
     MAX_IN,
     DateTimeFilter,
@@ -87,6 +88,7 @@ def audit_conditions(spec: AuditFilter | None, scope: Scope) -> ColumnElement[bo
     """SQL for an AuditFilter (None for no filter)."""
     if spec is None:
         return true()
+    check_filter(spec)
     columns = _Columns(action=spec.action, entity_type=spec.entity_type, at=spec.at)
     clauses = [compile_filter(AuditRecord, columns, scope)]
     if spec.entity_id is not None:
