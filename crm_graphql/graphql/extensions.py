@@ -75,7 +75,7 @@ class ErrorCodes(SchemaExtension):
             original = error.original_error
             if isinstance(original, BadRequestError):
                 code = original.code
-            elif original is None and error.path is not None and _ARGUMENT.match(error.message):
+            elif error.path is not None and _ARGUMENT.match(error.message):
                 code = "BAD_USER_INPUT"
             else:
                 continue
