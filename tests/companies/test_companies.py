@@ -143,9 +143,7 @@ def fields_and_codes(errors: list[dict[str, Any]]) -> set[tuple[tuple[str, ...],
 
 
 async def test_create_company_normalises_website_and_derives_domain(gql: GraphQLClient) -> None:
-    # given
     name = host()
-    # when
     created = await factories.company(
         gql,
         website=f"  www.{name}-Shop.COM/about ",
@@ -153,7 +151,6 @@ async def test_create_company_normalises_website_and_derives_domain(gql: GraphQL
         size="SMALL",
         legalRepresentative="Ada Lovelace",
     )
-    # then
     assert created["website"] == f"https://www.{name}-Shop.COM/about"
     assert created["domain"] == f"{name}-shop.com"
     assert created["industry"] == "Software"
@@ -278,12 +275,10 @@ async def test_owner_ids_of_the_wrong_type_are_rejected(gql: GraphQLClient) -> N
 
 
 async def test_update_company_with_expected_version(gql: GraphQLClient) -> None:
-    # given
     name = host()
     created = await factories.company(
         gql, website=f"{name}.example", industry="Retail", size="MICRO", legalRepresentative="Bob"
     )
-    # when
     updated = await gql.mutate(
         UPDATE,
         {
@@ -295,7 +290,7 @@ async def test_update_company_with_expected_version(gql: GraphQLClient) -> None:
             }
         },
     )
-    # then: the domain follows the new website; omitted fields stay
+    # the domain follows the new website; omitted fields stay
     company = updated["company"]
     assert company["version"] == 2
     assert company["industry"] == "Software"
@@ -398,15 +393,12 @@ async def test_ids_beyond_the_key_range_are_invalid_not_a_crash(
 
 
 async def test_soft_delete_and_restore_company(gql: GraphQLClient) -> None:
-    # given
     created = await factories.company(gql)
     person = await factories.customer(gql, companyId=created["id"])
     # a stale version is a conflict
     errors = await gql.user_errors(DELETE, {"input": {"id": created["id"], "expectedVersion": 7}})
     assert fields_and_codes(errors) == {(("input", "expectedVersion"), "CONFLICT")}
-    # when
     deleted = await gql.mutate(DELETE, {"input": {"id": created["id"], "expectedVersion": 1}})
-    # then
     assert deleted["company"]["deletedAt"] is not None
     visible = await gql.query(LIST_BY_NAME, {"name": created["name"], "includeDeleted": False})
     assert visible["companies"] == {"totalCount": 0, "nodes": []}
@@ -424,7 +416,7 @@ async def test_soft_delete_and_restore_company(gql: GraphQLClient) -> None:
         UPDATE, {"input": {"id": created["id"], "expectedVersion": 2, "name": "Ghost"}}
     )
     assert fields_and_codes(errors) == {(("input", "id"), "NOT_FOUND")}
-    # when restored it is back, with its people
+    # restored, it is back with its people
     restored = await gql.mutate(RESTORE, {"input": {"id": created["id"]}})
     assert restored["company"]["deletedAt"] is None
     assert (await gql.query(NODE, {"id": created["id"]}))["node"] == {
@@ -441,7 +433,6 @@ async def test_soft_delete_and_restore_company(gql: GraphQLClient) -> None:
 
 
 async def test_people_lists_the_companys_customers(gql: GraphQLClient) -> None:
-    # given
     company = await factories.company(gql)
     other = await factories.company(gql)
     token = uuid.uuid4().hex[:8]
@@ -450,9 +441,7 @@ async def test_people_lists_the_companys_customers(gql: GraphQLClient) -> None:
     gone = await factories.customer(gql, name=f"Cid {token}", companyId=company["id"])
     await factories.customer(gql, name=f"Dan {token}", companyId=other["id"])
     await gql.mutate(DELETE_CUSTOMER, {"input": {"id": gone["id"]}})
-    # when
     data = await gql.query(PEOPLE, {"id": company["id"], "orderBy": [{"field": "NAME"}]})
-    # then
     assert data["company"]["people"] == {
         "totalCount": 2,
         "nodes": [{"id": ada["id"], "name": ada["name"]}, {"id": bob["id"], "name": bob["name"]}],
@@ -475,7 +464,6 @@ async def test_people_lists_the_companys_customers(gql: GraphQLClient) -> None:
 
 
 async def test_addresses_and_registered_address(gql: GraphQLClient) -> None:
-    # given
     company = await factories.company(gql)
     data = await gql.query(ADDRESSES, {"id": company["id"]})
     assert data["company"] == {
@@ -485,12 +473,10 @@ async def test_addresses_and_registered_address(gql: GraphQLClient) -> None:
     work = {"kind": "WORK", "line1": "1 Work Way", "city": "Leeds", "country": "gb"}
     registered = {"kind": "REGISTERED", "line1": "2 Law Lane", "city": "London", "country": "GB"}
     second = {"kind": "REGISTERED", "line1": "3 Late Road", "city": "York", "country": "GB"}
-    # when
     added = []
     for address in (work, registered, second):
         payload = await gql.mutate(ADD_ADDRESS, {"input": {"companyId": company["id"], **address}})
         added.append(payload["address"])
-    # then
     assert added[0]["company"] == {"id": company["id"]}
     assert added[0]["customer"] is None
     data = await gql.query(ADDRESSES, {"id": company["id"]})
@@ -534,7 +520,6 @@ async def test_addresses_of_a_deleted_or_unknown_company_are_refused(gql: GraphQ
 
 
 async def test_orders_of_a_company_are_the_orders_of_its_people(gql: GraphQLClient) -> None:
-    # given
     company = await factories.company(gql)
     other = await factories.company(gql)
     product = await factories.product(gql, price="12.50")
@@ -548,9 +533,7 @@ async def test_orders_of_a_company_are_the_orders_of_its_people(gql: GraphQLClie
     third = await factories.order(gql, ada["id"], items)
     outsiders = await factories.order(gql, outsider["id"], items)
     await factories.order(gql, loner["id"], items)
-    # when
     data = await gql.query(ORDERS, {"id": company["id"]})
-    # then
     orders = data["company"]["orders"]
     assert orders["totalCount"] == 3
     assert [o["id"] for o in orders["nodes"]] == [first["id"], second["id"], third["id"]]
@@ -569,7 +552,6 @@ async def test_orders_of_a_company_are_the_orders_of_its_people(gql: GraphQLClie
 
 
 async def test_search_companies_over_name_domain_and_website(gql: GraphQLClient) -> None:
-    # given
     token = uuid.uuid4().hex[:10]
     by_name = await factories.company(gql, name=f"Acme {token} Holdings")
     by_domain = await factories.company(gql, name=factories.unique("Widgets"), domain=f"{token}.io")
@@ -579,9 +561,8 @@ async def test_search_companies_over_name_domain_and_website(gql: GraphQLClient)
     await factories.company(gql, name=factories.unique("Unrelated"))
     gone = await factories.company(gql, name=f"Gone {token}")
     await gql.mutate(DELETE, {"input": {"id": gone["id"]}})
-    # when
     data = await gql.query(SEARCH, {"search": f"  {token.upper()} "})
-    # then: case is ignored, and deleted companies are left out
+    # case is ignored, and deleted companies are left out
     found = {c["id"] for c in data["companies"]["nodes"]}
     assert found == {by_name["id"], by_domain["id"], by_website["id"]}
     assert data["companies"]["totalCount"] == 3

@@ -80,10 +80,8 @@ query($name: String!, $includeDeleted: Boolean!) {
 
 
 async def test_create_customer_with_everything(gql: GraphQLClient) -> None:
-    # given
     company = await factories.company(gql)
     tag = await factories.tag(gql)
-    # when
     created = await factories.customer(
         gql,
         birthday="1990-02-03",
@@ -96,7 +94,6 @@ async def test_create_customer_with_everything(gql: GraphQLClient) -> None:
         ],
         addresses=[{"kind": "HOME", "line1": "1 Main St", "city": "Arlington", "country": "us"}],
     )
-    # then
     data = await gql.query(CUSTOMER, {"id": created["id"]})
     customer = data["customer"]
     assert customer["company"] == {"id": company["id"], "name": company["name"]}

@@ -152,13 +152,10 @@ async def _error_codes(gql: GraphQLClient, query: str, variables: dict[str, Any]
 
 
 async def test_forward_pages_cover_the_list_once_in_id_order(gql: GraphQLClient) -> None:
-    # given
     tag, ids = await _tagged(gql, [{} for _ in range(7)])
-    # when
     first = await _page(gql, tag, first=3)
     second = await _page(gql, tag, first=3, after=first["pageInfo"]["endCursor"])
     third = await _page(gql, tag, first=3, after=second["pageInfo"]["endCursor"])
-    # then
     assert _ids(first) + _ids(second) + _ids(third) == ids
     assert [len(p["edges"]) for p in (first, second, third)] == [3, 3, 1]
     assert [p["totalCount"] for p in (first, second, third)] == [7, 7, 7]
@@ -186,13 +183,11 @@ async def test_a_page_that_ends_exactly_at_the_end_has_no_next_page(gql: GraphQL
 
 
 async def test_backward_pages_cover_the_list_once_in_id_order(gql: GraphQLClient) -> None:
-    # given
     tag, ids = await _tagged(gql, [{} for _ in range(7)])
-    # when
     last = await _page(gql, tag, last=3)
     middle = await _page(gql, tag, last=3, before=last["pageInfo"]["startCursor"])
     start = await _page(gql, tag, last=3, before=middle["pageInfo"]["startCursor"])
-    # then: each page is in list order, and the pages run from the end
+    # each page is in list order, and the pages run from the end
     assert _ids(last) == ids[4:]
     assert _ids(middle) == ids[1:4]
     assert _ids(start) == ids[:1]
@@ -234,15 +229,13 @@ async def test_without_first_or_last_a_page_holds_twenty(gql: GraphQLClient) -> 
 async def test_order_by_name_in_both_directions(
     gql: GraphQLClient, order_by: list[dict[str, str]], reverse: bool
 ) -> None:
-    # given: names created out of order
+    # names created out of order
     prefix = factories.unique("Paged")
     names = [f"{prefix} {letter}" for letter in "dagcfbe"]
     tag, _ = await _tagged(gql, [{"name": name} for name in names])
     expected = sorted(names, reverse=reverse)
-    # when
     forward = await _walk_forward(gql, tag, 3, order_by)
     backward = await _walk_backward(gql, tag, 3, order_by)
-    # then
     assert _forward_names(forward) == expected
     assert [len(p["edges"]) for p in forward] == [3, 3, 1]
     assert _backward_names(backward) == expected
@@ -258,7 +251,7 @@ BIRTHDAYS = ["1990-05-01", None, "1975-12-24", None, "2001-01-31", "1983-07-04",
 async def test_order_by_birthday_pages_across_the_nulls(
     gql: GraphQLClient, direction: str, nulls: str, size: int
 ) -> None:
-    # given: three customers without a birthday among seven
+    # three customers without a birthday among seven
     prefix = factories.unique("Born")
     rows = [{"name": f"{prefix} {i}", "birthday": birthday} for i, birthday in enumerate(BIRTHDAYS)]
     tag, _ = await _tagged(gql, rows)
@@ -270,10 +263,8 @@ async def test_order_by_birthday_pages_across_the_nulls(
     )
     undated = [row for row in rows if not row["birthday"]]  # ties broken by ID, ascending
     expected = [row["name"] for row in (undated + dated if nulls == "FIRST" else dated + undated)]
-    # when
     forward = await _walk_forward(gql, tag, size, order_by)
     backward = await _walk_backward(gql, tag, size, order_by)
-    # then
     assert _forward_names(forward) == expected
     assert _backward_names(backward) == expected
     births = {
@@ -283,7 +274,7 @@ async def test_order_by_birthday_pages_across_the_nulls(
 
 
 async def test_order_by_several_keys(gql: GraphQLClient) -> None:
-    # given: birthdays shared by several customers, names telling them apart
+    # birthdays shared by several customers, names telling them apart
     prefix = factories.unique("Multi")
     rows = [
         {"name": f"{prefix} c", "birthday": "1990-01-01"},
@@ -301,10 +292,8 @@ async def test_order_by_several_keys(gql: GraphQLClient) -> None:
     ]
     # birthday descending, then name, then ID
     expected = [ids[i] for i in (4, 2, 0, 1, 5, 6, 3)]
-    # when
     forward = await _walk_forward(gql, tag, 2, order_by)
     backward = await _walk_backward(gql, tag, 3, order_by)
-    # then
     assert [i for page in forward for i in _ids(page)] == expected
     assert [i for page in reversed(backward) for i in _ids(page)] == expected
 
@@ -468,9 +457,7 @@ async def _customer_with_orders(gql: GraphQLClient, prices: list[str]) -> tuple[
 
 
 async def test_nested_orders_page_forward(gql: GraphQLClient) -> None:
-    # given
     customer, ids = await _customer_with_orders(gql, ["10.00", "20.00", "30.00", "40.00", "50.00"])
-    # when
     seen: list[str] = []
     infos = []
     after = None
@@ -482,7 +469,6 @@ async def test_nested_orders_page_forward(gql: GraphQLClient) -> None:
         seen += [edge["node"]["id"] for edge in orders["edges"]]
         infos.append((orders["pageInfo"]["hasPreviousPage"], orders["pageInfo"]["hasNextPage"]))
         after = orders["pageInfo"]["endCursor"]
-    # then
     assert seen == ids
     assert infos == [(False, True), (True, True), (True, False)]
 
@@ -524,7 +510,7 @@ async def test_nested_orders_page_by_total(gql: GraphQLClient) -> None:
 
 
 async def test_nested_pages_are_per_parent(gql: GraphQLClient) -> None:
-    # given: two tagged customers with three and one orders
+    # two tagged customers with three and one orders
     tag = await factories.tag(gql)
     prefix = factories.unique("Nested")
     product = await factories.product(gql)
@@ -539,9 +525,8 @@ async def test_nested_pages_are_per_parent(gql: GraphQLClient) -> None:
             )
             ids.append(order["id"])
         expected[f"{prefix} {suffix}"] = ids
-    # when: every customer's first two orders in one request
+    # every customer's first two orders in one request
     data = await gql.query(TAGGED_WITH_ORDERS, {"tag": tag["id"]})
-    # then
     got = {node["name"]: node["orders"] for node in data["customers"]["nodes"]}
     assert {name: [o["id"] for o in orders["nodes"]] for name, orders in got.items()} == {
         f"{prefix} a": expected[f"{prefix} a"][:2],
@@ -558,7 +543,7 @@ async def test_nested_pages_are_per_parent(gql: GraphQLClient) -> None:
 
 
 async def test_nested_connections_differing_only_in_null_placement(gql: GraphQLClient) -> None:
-    # given: one placed order (placedAt set) and one draft (placedAt null)
+    # one placed order (placedAt set) and one draft (placedAt null)
     customer = await factories.customer(gql)
     product = await factories.product(gql)
     placed = await factories.order(
@@ -567,8 +552,8 @@ async def test_nested_connections_differing_only_in_null_placement(gql: GraphQLC
     draft = await factories.order(
         gql, customer["id"], [{"productId": product["id"], "quantity": 1}]
     )
-    # when: both placements in one request, under two aliases
+    # both placements in one request, under two aliases
     data = await gql.query(ORDERS_BY_NULL_PLACEMENT, {"id": customer["id"]})
-    # then: each alias has its own order
+    # each alias has its own order
     assert [o["id"] for o in data["customer"]["first"]["nodes"]] == [draft["id"], placed["id"]]
     assert [o["id"] for o in data["customer"]["last"]["nodes"]] == [placed["id"], draft["id"]]

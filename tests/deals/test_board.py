@@ -101,9 +101,9 @@ async def board_of(gql: GraphQLClient, pipeline_id: str, **variables: Any) -> di
 async def test_columns_count_sum_and_weigh_the_live_deals(
     gql: GraphQLClient, data: BoardData
 ) -> None:
-    # when an administrator reads the board
+    # an administrator reads the board
     board = await board_of(gql, data.board.id)
-    # then every stage is a column, in order, empty ones included; the deleted b2 is left out
+    # every stage is a column, in order, empty ones included; the deleted b2 is left out
     # Lead in: 100 + 250 + 12.25 = 362.25; x 10% = 36.225 -> half-even 36.22
     # Qualified: 1,000 x 25% = 250.00; Won: 2,000 x 100%; Lost: 300 x 0%
     assert board["pipeline"] == {"id": data.board.id}
@@ -143,13 +143,13 @@ async def test_column_deals_page_with_keyset_cursors(gql: GraphQLClient, data: B
 async def test_a_sales_user_sees_only_its_own_and_unowned_deals(
     sign_in: SignIn, data: BoardData
 ) -> None:
-    # given sam, a SALES user who owns a1 and b1; a3 and c2 are unowned
+    # sam, a SALES user who owns a1 and b1; a3 and c2 are unowned
     sam = await sign_in.client(data.sam_email, UserRole.SALES)
     try:
         board = await board_of(sam, data.board.id)
     finally:
         await sam.http.aclose()
-    # then a2 and c1 (another user's) are neither counted nor listed
+    # a2 and c1 (another user's) are neither counted nor listed
     # Lead in: 100 + 12.25 = 112.25; x 10% = 11.225 -> half-even 11.22
     assert totals(board) == [
         ("Lead in", 2, "112.25", "11.22"),
@@ -211,7 +211,7 @@ async def test_statements_do_not_depend_on_stages_or_deals(
 
 
 async def test_board_totals_serve_other_callers(app: Starlette, data: BoardData) -> None:
-    # given the function the live board subscription calls, with an administrator's rules
+    # the function the live board subscription calls, with an administrator's rules
     def scope(model: Any, include_deleted: bool = False) -> list[Any]:
         return [model.__table__.c.deleted_at.is_(None)] if hasattr(model, "deleted_at") else []
 
@@ -221,7 +221,7 @@ async def test_board_totals_serve_other_callers(app: Starlette, data: BoardData)
         from_session = await board_totals(
             db=session, pipeline_id=data.board.pipeline.id, scope=scope
         )
-    # then it gives the same figures as the board, in minor units, through either handle
+    # it gives the same figures as the board, in minor units, through either handle
     assert [(c.count, c.total_minor, c.weighted_minor, c.currency) for c in columns] == [
         (3, 36225, 3622, "USD"),
         (1, 100000, 25000, "USD"),
@@ -274,7 +274,7 @@ query($pipelineId: ID!, $from: Date!, $to: Date!) {
 
 
 async def test_analytics_follow_the_deal_mutations(gql: GraphQLClient) -> None:
-    # given a pipeline and four deals made through the API, in the order d1 d2 d3 d4
+    # a pipeline and four deals made through the API, in the order d1 d2 d3 d4
     started = datetime.now(UTC)
     created = await gql.mutate(
         CREATE_PIPELINE,
@@ -310,7 +310,7 @@ async def test_analytics_follow_the_deal_mutations(gql: GraphQLClient) -> None:
         )
         deals[title] = payload["deal"]
 
-    # when d3 moves to the top of its column, d2 on to Demo, and d1 is won
+    # d3 moves to the top of its column, d2 on to Demo, and d1 is won
     def move(title: str, stage: str, position: int | None = None) -> dict[str, Any]:
         deal = deals[title]
         return {
@@ -329,7 +329,7 @@ async def test_analytics_follow_the_deal_mutations(gql: GraphQLClient) -> None:
     )
     finished = datetime.now(UTC)
 
-    # then the board shows Lead in: d3 d4 (350.00, x 20% = 70.00), Demo: d2 (200 x 60% = 120),
+    # the board shows Lead in: d3 d4 (350.00, x 20% = 70.00), Demo: d2 (200 x 60% = 120),
     # Won: d1
     board = await board_of(gql, pipeline_id)
     assert totals(board) == [

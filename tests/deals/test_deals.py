@@ -192,11 +192,9 @@ def _steps(deal: dict[str, Any]) -> list[tuple[str | None, str]]:
 
 
 async def test_create_a_deal_with_defaults(gql: GraphQLClient) -> None:
-    # given
     stages = await _default_stages(gql)
     customer = await factories.customer(gql)
     admin = await _viewer_id(gql)
-    # when
     deal = await _deal(
         gql,
         title="  200 seats  ",
@@ -205,7 +203,6 @@ async def test_create_a_deal_with_defaults(gql: GraphQLClient) -> None:
         expectedCloseDate="2031-03-31",
         source="webinar",
     )
-    # then
     assert deal["title"] == "200 seats"
     assert deal["amount"] == {"amount": "1234.50", "currency": "USD"}
     assert (deal["status"], deal["version"], deal["closedAt"], deal["lostReason"]) == (
@@ -336,12 +333,11 @@ async def test_new_deals_go_to_the_end_of_their_column(gql: GraphQLClient) -> No
 
 
 async def test_move_deals_to_positions(gql: GraphQLClient) -> None:
-    # given: a, b, c in A
+    # a, b, c in A
     pipeline = await _pipeline(gql)
     a, b, c = [await _deal(gql, stageId=pipeline["A"]) for _ in range(3)]
-    # when: c to the top of its own column
+    # c to the top of its own column
     await _move(gql, c, pipeline["A"], position=0)
-    # then
     assert await _column(gql, pipeline["A"]) == [c["id"], a["id"], b["id"]]
     assert len(c["stageHistory"]) == 1  # no stage change, no history
     assert c["version"] == 2
@@ -438,14 +434,13 @@ async def test_moves_between_pipelines_need_the_same_currency(gql: GraphQLClient
 
 
 async def test_win_lose_and_reopen(gql: GraphQLClient) -> None:
-    # given: a deal that went from A to B
+    # a deal that went from A to B
     pipeline = await _pipeline(gql)
     admin = await _viewer_id(gql)
     deal = await _deal(gql, stageId=pipeline["A"])
     await _move(gql, deal, pipeline["B"])
-    # when: won
+    # won from B
     won = (await gql.mutate(WIN, {"input": {"id": deal["id"], "expectedVersion": 2}}))["deal"]
-    # then
     assert (won["status"], won["stage"]["id"], won["lostReason"]) == ("WON", pipeline["Won"], None)
     assert won["closedAt"] is not None
     assert won["closedAt"] == won["stageEnteredAt"]
@@ -569,12 +564,10 @@ async def _lifecycle(gql: GraphQLClient, customer_id: str) -> str:
 
 
 async def test_deals_move_the_customer_forward(gql: GraphQLClient) -> None:
-    # given
     pipeline = await _pipeline(gql)
     customer = await factories.customer(gql, lifecycleStage="LEAD")
-    # when: a first deal
+    # a first deal
     first = await _deal(gql, stageId=pipeline["A"], customerId=customer["id"])
-    # then
     assert await _lifecycle(gql, customer["id"]) == "PROSPECT"
     # a lost deal changes nothing; a won one makes a customer
     second = await _deal(gql, stageId=pipeline["A"], customerId=customer["id"])
@@ -698,7 +691,7 @@ async def test_delete_and_restore_a_deal(gql: GraphQLClient) -> None:
 async def test_sales_users_see_and_move_only_their_own_deals(
     gql: GraphQLClient, sign_in: SignIn
 ) -> None:
-    # given: two SALES users, each with a deal, and an unowned deal
+    # two SALES users, each with a deal, and an unowned deal
     tag = uuid.uuid4().hex[:10]
     clients = {}
     for label in ("s1", "s2"):
@@ -714,7 +707,7 @@ async def test_sales_users_see_and_move_only_their_own_deals(
     unowned = await _deal(gql, title=f"{prefix} unowned", stageId=pipeline["A"])
     assert (mine["owner"], theirs["owner"]) == ({"id": s1_id}, {"id": s2_id})
     by_prefix = {"filter": {"title": {"startsWith": prefix}}, "orderBy": [{"field": "TITLE"}]}
-    # then: lists, IDs, node and columns hide the other's deal
+    # lists, IDs, node and columns hide the other's deal
     data = await s1.query(DEALS, by_prefix)
     assert [n["id"] for n in data["deals"]["nodes"]] == [mine["id"], unowned["id"]]
     assert data["deals"]["totalCount"] == 2
@@ -753,7 +746,6 @@ async def test_sales_users_see_and_move_only_their_own_deals(
 
 
 async def test_filters_and_ordering(gql: GraphQLClient) -> None:
-    # given
     tag = uuid.uuid4().hex[:10]
     pipeline = await _pipeline(gql)
     acme = await factories.company(gql, name=f"Acme {tag}", industry="Rockets")
@@ -794,7 +786,6 @@ async def test_filters_and_ordering(gql: GraphQLClient) -> None:
         assert data["deals"]["totalCount"] == len(data["deals"]["nodes"])
         return [n["title"].removeprefix(f"F {tag} ") for n in data["deals"]["nodes"]]
 
-    # then
     assert await titles({}, [{"field": "AMOUNT", "direction": "DESC"}]) == [
         "large",
         "middle",

@@ -56,14 +56,11 @@ async def _deals(engine: AsyncEngine) -> list[Any]:
 async def test_one_deal_per_five_customers_with_their_stage_history(
     seeded: tuple[AsyncEngine, SeedReport],
 ) -> None:
-    # given
     engine, report = seeded
 
-    # when
     deals = await _deals(engine)
     changes = await _rows(engine, select(DealStageChange.__table__))
 
-    # then
     assert report.customers == CUSTOMERS
     assert report.deals == len(deals) == CUSTOMERS // CUSTOMERS_PER_DEAL
     assert report.deal_stage_changes == len(changes) > len(deals)
@@ -72,7 +69,6 @@ async def test_one_deal_per_five_customers_with_their_stage_history(
 async def test_every_deal_is_on_the_default_board_with_the_status_of_its_stage(
     seeded: tuple[AsyncEngine, SeedReport],
 ) -> None:
-    # given
     engine, _ = seeded
     (default_pipeline,) = await _rows(
         engine, select(Pipeline.id, Pipeline.currency).where(Pipeline.is_default.is_(True))
@@ -85,7 +81,6 @@ async def test_every_deal_is_on_the_default_board_with_the_status_of_its_stage(
     }
     first_open = min((s for s in stages.values() if s.kind == "OPEN"), key=lambda s: s.position).id
 
-    # when
     deals = await _deals(engine)
     history: dict[int, list[Any]] = defaultdict(list)
     for change in await _rows(
@@ -93,7 +88,6 @@ async def test_every_deal_is_on_the_default_board_with_the_status_of_its_stage(
     ):
         history[change.deal_id].append(change)
 
-    # then
     assert {d.status for d in deals} == set(DealStatus)  # open, won and lost deals
     ranks: dict[int, list[float]] = defaultdict(list)
     for deal in deals:
@@ -118,10 +112,8 @@ async def test_every_deal_is_on_the_default_board_with_the_status_of_its_stage(
 async def test_customers_with_deals_are_in_step_with_them(
     seeded: tuple[AsyncEngine, SeedReport],
 ) -> None:
-    # given
     engine, _ = seeded
 
-    # when
     rows = await _rows(
         engine,
         select(Deal.status, Customer.lifecycle_stage).join(
@@ -129,7 +121,7 @@ async def test_customers_with_deals_are_in_step_with_them(
         ),
     )
 
-    # then: as the pipeline service leaves them (it never moves a customer backwards)
+    # as the pipeline service leaves them (it never moves a customer backwards)
     for status, lifecycle in rows:
         if status == DealStatus.OPEN:
             assert lifecycle != LifecycleStage.LEAD
@@ -138,15 +130,12 @@ async def test_customers_with_deals_are_in_step_with_them(
 
 
 async def test_the_same_arguments_give_the_same_deals(tmp_path: Path) -> None:
-    # given
     seen = []
     for run in ("a", "b"):
         async for engine in _seeded_engine("sqlite", tmp_path / run):
-            # when
             await seed(engine, customers=40, seed=7)
             seen.append(await _deals(engine))
 
-    # then
     assert len(seen[0]) == 40 // CUSTOMERS_PER_DEAL
     assert seen[0] == seen[1]
 

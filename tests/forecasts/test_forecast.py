@@ -257,8 +257,8 @@ async def run_forecast(gql: GraphQLClient, **variables: Any) -> dict[str, Any]:
 
 
 async def test_monthly_forecast_of_one_pipeline(gql: GraphQLClient, data: ForecastData) -> None:
-    # given the USD pipeline's deals
-    # when asking for months, with a range that starts and ends mid-month
+    # the USD pipeline's deals
+    # asking for months, with a range that starts and ends mid-month
     result = await run_forecast(
         gql,
         pipelineId=data.usd.id,
@@ -266,7 +266,7 @@ async def test_monthly_forecast_of_one_pipeline(gql: GraphQLClient, data: Foreca
         **{"from": "2031-01-15", "to": "2031-05-10"},
         groupBy="PIPELINE",
     )
-    # then the range widens to whole months, and each month holds (by hand):
+    # the range widens to whole months, and each month holds (by hand):
     # Jan: committed W1 1,500.00; weighted 10,000 x 0.25 + 4,000 x 0.5 = 4,500.00;
     #      best case 1,500 + 10,000 + 4,000 = 15,500.00; 3 deals
     # Feb: W2 3,000.00 (closed 23:59:59 on the 28th)
@@ -362,12 +362,12 @@ async def test_forecast_by_stage(gql: GraphQLClient, data: ForecastData) -> None
 
 
 async def test_currencies_never_mix(gql: GraphQLClient, data: ForecastData) -> None:
-    # given ann's deals in the USD and the EUR pipeline in January
-    # when forecasting every pipeline by owner
+    # ann's deals in the USD and the EUR pipeline in January
+    # forecasting every pipeline by owner
     result = await run_forecast(
         gql, period="MONTH", **{"from": "2031-01-01", "to": "2031-01-31"}, groupBy="OWNER"
     )
-    # then ann has one bucket per currency (EUR first): E1 800 x 0.25 = 200.00
+    # ann has one bucket per currency (EUR first): E1 800 x 0.25 = 200.00
     ann = encode_id("User", data.ann)
     mine = [b for b in result["buckets"] if b["owner"] == {"id": ann}]
     assert mine == [
@@ -396,7 +396,7 @@ async def test_forecast_of_every_pipeline_by_pipeline(
 async def test_a_sales_user_forecasts_only_its_own_and_unowned_deals(
     sign_in: SignIn, data: ForecastData
 ) -> None:
-    # given ann, a SALES user: bob's O2 and W2 are not hers
+    # ann, a SALES user: bob's O2 and W2 are not hers
     ann = await sign_in.client(data.ann_email, UserRole.SALES)
     try:
         result = await run_forecast(
@@ -408,7 +408,7 @@ async def test_a_sales_user_forecasts_only_its_own_and_unowned_deals(
         )
     finally:
         await ann.http.aclose()
-    # then Q1 holds W1 1,500 committed; weighted O1 2,500 + O3 1.225 + O4 1.225 = 2,502.45;
+    # Q1 holds W1 1,500 committed; weighted O1 2,500 + O3 1.225 + O4 1.225 = 2,502.45;
     # best case 1,500 + 10,000 + 12.25 + 12.25 = 11,524.50
     assert result["buckets"] == [
         bucket(

@@ -141,7 +141,7 @@ async def test_string_operators(
 
 
 async def test_like_metacharacters_in_the_text_match_literally(gql: GraphQLClient) -> None:
-    # given: each name with a metacharacter has a twin that an unescaped pattern would match
+    # each name with a metacharacter has a twin that an unescaped pattern would match
     prefix = factories.unique("Like")
     await _people(
         gql,
@@ -155,7 +155,6 @@ async def test_like_metacharacters_in_the_text_match_literally(gql: GraphQLClien
             "backslash": {},
         },
     )
-    # when / then
     assert await _suffixes(gql, prefix, {"name": {"contains": "0% s"}}) == ["100% sure"]
     assert await _suffixes(gql, prefix, {"name": {"contains": "%"}}) == ["100% sure"]
     assert await _suffixes(gql, prefix, {"name": {"contains": "E_C"}}) == ["snake_case"]
@@ -244,14 +243,12 @@ async def test_an_unknown_enum_value_is_a_validation_error(gql: GraphQLClient) -
 
 
 async def test_id_filters(gql: GraphQLClient) -> None:
-    # given
     prefix = factories.unique("Ids")
     acme = await factories.company(gql)
     other = await factories.company(gql)
     a = await factories.customer(gql, name=f"{prefix} a", companyId=acme["id"])
     b = await factories.customer(gql, name=f"{prefix} b", companyId=other["id"])
     c = await factories.customer(gql, name=f"{prefix} c")
-    # then
     assert await _suffixes(gql, prefix, {"id": {"eq": b["id"]}}) == ["b"]
     assert await _suffixes(gql, prefix, {"id": {"ne": b["id"]}}) == ["a", "c"]
     assert await _suffixes(gql, prefix, {"id": {"in": [a["id"], c["id"]]}}) == ["a", "c"]
@@ -323,7 +320,6 @@ async def test_an_id_beyond_every_key_is_not_a_server_error(gql: GraphQLClient) 
 
 
 async def test_and_or_not(gql: GraphQLClient) -> None:
-    # given
     prefix = factories.unique("Logic")
     await _people(
         gql,
@@ -337,7 +333,6 @@ async def test_and_or_not(gql: GraphQLClient) -> None:
     )
     engineer = {"occupation": {"eq": "Engineer"}}
     old = {"birthday": {"lt": "1990-01-01"}}
-    # then
     assert await _suffixes(gql, prefix, {"and": [engineer, old]}) == ["a"]
     assert await _suffixes(gql, prefix, {**engineer, **old}) == ["a"]  # fields combine with and
     assert await _suffixes(gql, prefix, {"or": [engineer, old]}) == ["a", "b", "c"]
@@ -379,7 +374,6 @@ async def test_not_keeps_records_where_the_field_is_null(gql: GraphQLClient) -> 
 
 
 async def test_customers_of_companies_in_an_industry(gql: GraphQLClient) -> None:
-    # given
     industry = factories.unique("Industry")
     prefix = factories.unique("Works")
     inside = await factories.company(gql, industry=industry)
@@ -391,9 +385,9 @@ async def test_customers_of_companies_in_an_industry(gql: GraphQLClient) -> None
     await factories.customer(gql, name=f"{prefix} d", companyId=gone["id"])
     in_industry = {"company": {"industry": {"eq": industry}}}
     assert await _suffixes(gql, prefix, in_industry) == ["a", "d"]
-    # when: a company is deleted
+    # a company is deleted
     await gql.mutate(DELETE_COMPANY, {"input": {"id": gone["id"]}})
-    # then: it no longer satisfies any company condition
+    # it no longer satisfies any company condition
     assert await _names(gql, in_industry) == [f"{prefix} a"]
     assert await _suffixes(gql, prefix, {"company": {"id": {"eq": gone["id"]}}}) == []
     assert await _suffixes(gql, prefix, {"company": {}}) == ["a", "b"]
@@ -403,7 +397,6 @@ async def test_customers_of_companies_in_an_industry(gql: GraphQLClient) -> None
 
 
 async def test_tag_list_filters(gql: GraphQLClient) -> None:
-    # given
     prefix = factories.unique("Tagged")
     vip = await factories.tag(gql)
     red = await factories.tag(gql, color="#FF0000")
@@ -418,7 +411,6 @@ async def test_tag_list_filters(gql: GraphQLClient) -> None:
         },
     )
     is_vip = {"id": {"eq": vip["id"]}}
-    # then
     assert await _suffixes(gql, prefix, {"tags": {"some": is_vip}}) == ["a", "b"]
     assert await _suffixes(gql, prefix, {"tags": {"none": is_vip}}) == ["c", "d"]
     assert await _suffixes(gql, prefix, {"tags": {"every": is_vip}}) == ["a", "d"]
@@ -449,15 +441,12 @@ async def test_every_tag_with_a_colour_excludes_uncoloured_tags(gql: GraphQLClie
 
 
 async def test_a_deleted_tag_matches_no_tag_condition(gql: GraphQLClient) -> None:
-    # given
     prefix = factories.unique("Untagged")
     tag = await factories.tag(gql)
     await _people(gql, prefix, {"a": {"tagIds": [tag["id"]]}, "b": {}})
     has_tag = {"id": {"eq": tag["id"]}}
     assert await _suffixes(gql, prefix, {"tags": {"some": has_tag}}) == ["a"]
-    # when
     await gql.mutate(DELETE_TAG, {"input": {"id": tag["id"]}})
-    # then
     assert await _suffixes(gql, prefix, {"tags": {"some": has_tag}}) == []
     assert await _suffixes(gql, prefix, {"tags": {"none": has_tag}}) == ["a", "b"]
     assert await _suffixes(gql, prefix, {"tags": {"some": {}}}) == []
@@ -467,7 +456,6 @@ async def test_a_deleted_tag_matches_no_tag_condition(gql: GraphQLClient) -> Non
 
 
 async def test_customers_with_an_order_over_an_amount(gql: GraphQLClient) -> None:
-    # given
     prefix = factories.unique("Spender")
     product = await factories.product(gql, price="1.00")
 
@@ -489,7 +477,6 @@ async def test_customers_with_an_order_over_an_amount(gql: GraphQLClient) -> Non
     await gql.mutate(DELETE_ORDER, {"input": {"id": deleted}})
     await factories.customer(gql, name=f"{prefix} none")
     over_100 = {"orders": {"some": {"total": {"currency": "EUR", "gt": "100"}}}}
-    # then
     assert await _suffixes(gql, prefix, over_100) == ["big"]
     at_least = {"orders": {"some": {"total": {"currency": "eur", "gte": "100.00"}}}}
     assert await _suffixes(gql, prefix, at_least) == ["big", "exact"]
@@ -499,7 +486,6 @@ async def test_customers_with_an_order_over_an_amount(gql: GraphQLClient) -> Non
 
 
 async def test_customers_with_an_interaction_since_a_date(gql: GraphQLClient) -> None:
-    # given
     prefix = factories.unique("Talked")
     times = {
         "recent": "2024-06-15T10:00:00+00:00",
@@ -521,7 +507,6 @@ async def test_customers_with_an_interaction_since_a_date(gql: GraphQLClient) ->
         )
     await factories.customer(gql, name=f"{prefix} silent")
     since = {"interactions": {"some": {"occurredAt": {"gte": "2024-06-01T00:00:00+00:00"}}}}
-    # then
     assert await _suffixes(gql, prefix, since) == ["edge", "recent"]
     calls_before = {"interactions": {"some": {"occurredAt": {"lt": "2024-01-01T00:00:00Z"}}}}
     assert await _suffixes(gql, prefix, calls_before) == ["old"]
@@ -545,7 +530,6 @@ async def test_a_datetime_without_a_zone_is_refused(gql: GraphQLClient) -> None:
 
 
 async def test_customer_search(gql: GraphQLClient) -> None:
-    # given
     tag = await factories.tag(gql)
     mark = factories.unique("x").split()[1]
     company = await factories.company(gql, name=f"Analytical Engines {mark}")
@@ -570,7 +554,6 @@ async def test_customer_search(gql: GraphQLClient) -> None:
     async def found(text: str) -> list[str]:
         return await _names(gql, mine, search=text)
 
-    # then
     assert await found("lovelace") == [f"Ada Lovelace {mark}"]
     assert await found("ANALYTICAL engines") == ["Charles Babbage"]
     assert await found(f"MARY.{mark}@") == ["Mary Somerville"]
@@ -600,7 +583,6 @@ async def test_search_ignores_the_name_of_a_deleted_company(gql: GraphQLClient) 
 
 
 async def test_company_search(gql: GraphQLClient) -> None:
-    # given
     mark = factories.unique("x").split()[1]
     await factories.company(gql, name=f"Babbage Difference {mark}")
     await factories.company(
@@ -613,7 +595,6 @@ async def test_company_search(gql: GraphQLClient) -> None:
         data = await gql.query(COMPANIES, {"filter": mine, "search": text})
         return [node["name"] for node in data["companies"]["nodes"]]
 
-    # then
     assert await found("difference") == [f"Babbage Difference {mark}"]
     assert await found(f"engines-{mark}") == [f"Plain {mark}"]
     assert await found("WWW.ENGINES") == [f"Plain {mark}"]

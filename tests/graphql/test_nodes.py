@@ -139,11 +139,8 @@ async def _node(gql: GraphQLClient, global_id: str) -> dict[str, Any] | None:
 
 
 async def test_node_fetches_every_type(gql: GraphQLClient) -> None:
-    # given
     ids = await _one_of_everything(gql)
-    # when
     found = {name: (await gql.query(NODE_DETAILS, {"id": i}))["node"] for name, i in ids.items()}
-    # then
     assert {name: node["__typename"] for name, node in found.items()} == {n: n for n in ids}
     assert {name: node["id"] for name, node in found.items()} == ids
     assert found["OrderItem"]["quantity"] == 2
@@ -193,7 +190,6 @@ async def test_node_of_a_missing_row_is_null(gql: GraphQLClient, pk: int) -> Non
 
 
 async def test_nodes_keep_order_and_null_where_missing(gql: GraphQLClient) -> None:
-    # given
     customer = await factories.customer(gql)
     company = await factories.company(gql)
     tag = await factories.tag(gql)
@@ -206,9 +202,7 @@ async def test_nodes_keep_order_and_null_where_missing(gql: GraphQLClient) -> No
         _global_id("Widget", 1),
         customer["id"],
     ]
-    # when
     data = await gql.query(NODES, {"ids": ids})
-    # then
     assert data["nodes"] == [
         {"__typename": "Tag", "id": tag["id"]},
         None,
@@ -235,7 +229,6 @@ async def test_nodes_take_at_most_100_ids(gql: GraphQLClient) -> None:
 
 
 async def test_typed_lookups_of_another_type_are_null(gql: GraphQLClient) -> None:
-    # given
     ids = await _one_of_everything(gql)
     roots = {
         "Customer": "customer",
@@ -246,9 +239,9 @@ async def test_typed_lookups_of_another_type_are_null(gql: GraphQLClient) -> Non
         "Interaction": "interaction",
     }
     for type_name, global_id in ids.items():
-        # when: every typed root is asked for this ID
+        # every typed root is asked for this ID
         data = await gql.query(TYPED, {"id": global_id})
-        # then: only the root of its own type finds it
+        # only the root of its own type finds it
         expected = {root: None for root in roots.values()}
         if type_name in roots:
             expected[roots[type_name]] = {"id": global_id}
@@ -262,13 +255,10 @@ async def test_typed_lookups_of_garbage_are_null(gql: GraphQLClient) -> None:
 
 
 async def test_deleted_records_are_null(gql: GraphQLClient) -> None:
-    # given
     ids = await _one_of_everything(gql)
     deletable = ["Interaction", "Order", "Product", "Tag", "Customer", "Company"]
-    # when
     for type_name in deletable:
         await gql.mutate(DELETE[type_name], {"input": {"id": ids[type_name]}})
-    # then
     for type_name in deletable:
         assert await _node(gql, ids[type_name]) is None, type_name
         typed = await gql.query(TYPED, {"id": ids[type_name]})

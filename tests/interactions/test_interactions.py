@@ -128,12 +128,9 @@ async def _count(gql: GraphQLClient, customer_id: str) -> int:
 
 
 async def test_log_interaction_with_defaults(gql: GraphQLClient) -> None:
-    # given
     customer = await factories.customer(gql)
     before = _now()
-    # when
     logged = await _log(gql, customer["id"], subject="  Intro call  ")
-    # then
     after = _now()
     assert logged["kind"] == "CALL"
     assert logged["direction"] == "OUTBOUND"
@@ -327,10 +324,8 @@ async def test_every_problem_is_reported_at_once(gql: GraphQLClient) -> None:
 
 
 async def test_update_with_expected_version(gql: GraphQLClient) -> None:
-    # given
     customer = await factories.customer(gql)
     logged = await _log(gql, customer["id"], body="Left a voicemail")
-    # when
     updated = await gql.mutate(
         UPDATE,
         {
@@ -344,7 +339,6 @@ async def test_update_with_expected_version(gql: GraphQLClient) -> None:
             }
         },
     )
-    # then
     interaction = updated["interaction"]
     assert interaction["version"] == 2
     assert (interaction["subject"], interaction["body"]) == ("Voicemail", "Left a voicemail")
@@ -478,19 +472,17 @@ async def test_soft_delete_and_restore(gql: GraphQLClient) -> None:
 
 
 async def test_customer_timeline_newest_first(gql: GraphQLClient) -> None:
-    # given: logged out of chronological order
+    # logged out of chronological order
     customer = await factories.customer(gql)
     middle = await _log(gql, customer["id"], subject="middle", occurredAt="2024-02-01T10:00:00Z")
     oldest = await _log(gql, customer["id"], subject="oldest", occurredAt="2023-12-24T18:00:00Z")
     newest = await _log(gql, customer["id"], subject="newest")
     other = await factories.customer(gql)
     await _log(gql, other["id"], subject="someone else's")
-    # when
     data = await gql.query(
         TIMELINE,
         {"id": customer["id"], "orderBy": [{"field": "OCCURRED_AT", "direction": "DESC"}]},
     )
-    # then
     interactions = data["customer"]["interactions"]
     assert interactions["totalCount"] == 3
     assert [n["id"] for n in interactions["nodes"]] == [newest["id"], middle["id"], oldest["id"]]
@@ -510,7 +502,6 @@ async def test_customer_timeline_newest_first(gql: GraphQLClient) -> None:
 
 
 async def test_customers_with_an_interaction_since_a_date(gql: GraphQLClient) -> None:
-    # given
     prefix = factories.unique("Recent contact")
     now = _now()
     a = await factories.customer(gql, name=f"{prefix} A")
@@ -524,11 +515,9 @@ async def test_customers_with_an_interaction_since_a_date(gql: GraphQLClient) ->
     await gql.mutate(DELETE, {"input": {"id": recent["id"]}})
     since = {"occurredAt": {"gte": (now - datetime.timedelta(days=7)).isoformat()}}
     mine = {"name": {"startsWith": prefix}}
-    # when
     some = await gql.query(CUSTOMERS, {"filter": {**mine, "interactions": {"some": since}}})
     none = await gql.query(CUSTOMERS, {"filter": {**mine, "interactions": {"none": since}}})
     anything = await gql.query(CUSTOMERS, {"filter": {**mine, "interactions": {"some": {}}}})
-    # then
     assert some["customers"]["nodes"] == [{"name": f"{prefix} A"}]
     assert [n["name"] for n in none["customers"]["nodes"]] == [
         f"{prefix} B",

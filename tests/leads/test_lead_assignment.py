@@ -131,13 +131,10 @@ def _address(country: str) -> dict[str, str]:
 async def test_round_robin_alternates_between_its_users(
     gql: GraphQLClient, sales: list[str]
 ) -> None:
-    # given
     u1, u2, _ = sales
     rule = await _rule(gql, "ROUND_ROBIN", [u1, u2])
     assert rule["users"] == [{"id": u1}, {"id": u2}]
-    # when
     leads = [await _lead(gql) for _ in range(5)]
-    # then
     assert [_owner(c) for c in leads] == [u1, u2, u1, u2, u1]
     # owned leads and other lifecycle stages are left alone, and take no turn
     assert _owner(await _lead(gql, lifecycleStage="PROSPECT")) is None
@@ -150,7 +147,7 @@ async def test_round_robin_alternates_between_its_users(
 
 @pytest.mark.usefixtures("no_rules")
 async def test_rules_are_tried_by_position(gql: GraphQLClient, sales: list[str]) -> None:
-    # given: territory first, then tag, then anyone
+    # territory first, then tag, then anyone
     u1, u2, u3 = sales
     tag = await factories.tag(gql)
     anyone = await _rule(gql, "ROUND_ROBIN", [u3], position=30)
@@ -159,7 +156,6 @@ async def test_rules_are_tried_by_position(gql: GraphQLClient, sales: list[str])
     assert (iceland["country"], by_tag["tag"]) == ("IS", {"id": tag["id"]})
     listed = (await gql.query(RULES))["leadAssignmentRules"]["nodes"]
     assert [r["id"] for r in listed] == [iceland["id"], by_tag["id"], anyone["id"]]
-    # when / then
     assert _owner(await _lead(gql, addresses=[_address("IS")])) == u1
     assert _owner(await _lead(gql, addresses=[_address("DE")], tagIds=[tag["id"]])) == u2
     assert _owner(await _lead(gql, addresses=[_address("IS")], tagIds=[tag["id"]])) == u1
@@ -182,7 +178,7 @@ async def test_leads_no_rule_matches_stay_unowned(gql: GraphQLClient, sales: lis
 
 @pytest.mark.usefixtures("no_rules")
 async def test_assign_leads_after_tagging(gql: GraphQLClient, sales: list[str]) -> None:
-    # given: leads created before they had the rule's tag
+    # leads created before they had the rule's tag
     u1, u2, _ = sales
     tag = await factories.tag(gql)
     await _rule(gql, "TAG", [u1, u2], tagId=tag["id"])
@@ -193,9 +189,8 @@ async def test_assign_leads_after_tagging(gql: GraphQLClient, sales: list[str]) 
         TAG_CUSTOMERS,
         {"input": {"tagIds": [tag["id"]], "customerIds": [second["id"], first["id"]]}},
     )
-    # when
     assigned = (await gql.mutate(ASSIGN))["customers"]
-    # then: in ID order, taking turns
+    # in ID order, taking turns
     assert assigned == [
         {"id": first["id"], "owner": {"id": u1}},
         {"id": second["id"], "owner": {"id": u2}},

@@ -185,18 +185,15 @@ async def _order_in(gql: GraphQLClient, status: str) -> dict[str, Any]:
 
 
 async def test_create_order_prices_items_from_products(gql: GraphQLClient) -> None:
-    # given
     customer = await factories.customer(gql)
     pen = await factories.product(gql, price="19.99")
     pad = await factories.product(gql, price="5.50")
-    # when
     created = await factories.order(
         gql,
         customer["id"],
         [{"productId": pen["id"], "quantity": 3}, {"productId": pad["id"], "quantity": 2}],
         notes="  ring twice  ",
     )
-    # then
     assert created["number"] == f"SO-{_pk(created['id']):06d}"
     assert created["status"] == "DRAFT"
     assert created["version"] == 1
@@ -305,13 +302,11 @@ async def test_largest_quantity_is_accepted(gql: GraphQLClient) -> None:
 
 
 async def test_unknown_deleted_and_inactive_products_are_refused(gql: GraphQLClient) -> None:
-    # given
     customer = await factories.customer(gql)
     sellable = await factories.product(gql)
     deleted = await factories.product(gql)
     await gql.mutate(DELETE_PRODUCT, {"input": {"id": deleted["id"]}})
     inactive = await factories.product(gql, isActive=False)
-    # when
     errors = await gql.user_errors(
         factories.CREATE_ORDER,
         {
@@ -327,7 +322,6 @@ async def test_unknown_deleted_and_inactive_products_are_refused(gql: GraphQLCli
             }
         },
     )
-    # then
     assert _fields(errors) == {
         ("input", "items", "1", "productId"): "NOT_FOUND",
         ("input", "items", "2", "productId"): "NOT_FOUND",
@@ -546,12 +540,9 @@ async def test_new_orders_are_draft_or_placed(gql: GraphQLClient, status: str) -
     ],
 )
 async def test_allowed_status_transitions(gql: GraphQLClient, start: str, target: str) -> None:
-    # given
     order = await _order_in(gql, start)
     assert order["status"] == start
-    # when
     changed = await _change(gql, order, target)
-    # then
     assert changed["status"] == target
     assert changed["version"] == order["version"] + 1
     stored = await _read(gql, order["id"])
@@ -640,16 +631,12 @@ async def test_stale_version_is_a_conflict(gql: GraphQLClient) -> None:
 
 
 async def test_partial_then_full_payment_makes_the_order_paid(gql: GraphQLClient) -> None:
-    # given
     order = await _order_in(gql, "PLACED")
-    # when
     partly = await _pay(gql, order["id"], "40", reference="  tx-1  ", expectedVersion=1)
-    # then
     assert partly["status"] == "PLACED"
     assert partly["version"] == 2
     assert partly["paid"] == {"amount": "40.00", "currency": "EUR"}
     assert partly["balanceDue"] == {"amount": "60.00", "currency": "EUR"}
-    # when
     fully = await gql.mutate(
         ADD_PAYMENT,
         {
@@ -662,7 +649,6 @@ async def test_partial_then_full_payment_makes_the_order_paid(gql: GraphQLClient
             }
         },
     )
-    # then
     paid = fully["order"]
     assert paid["status"] == "PAID"
     assert paid["version"] == 3
@@ -818,12 +804,10 @@ async def test_payment_on_a_draft_is_an_invalid_transition(gql: GraphQLClient) -
 
 
 async def test_replacing_the_items_of_a_draft_recomputes_the_total(gql: GraphQLClient) -> None:
-    # given
     order = await _order_in(gql, "DRAFT")
     old_product = order["items"][0]["product"]["id"]
     mug = await factories.product(gql, price="8.40")
     cap = await factories.product(gql, price="12.00")
-    # when
     updated = await gql.mutate(
         UPDATE,
         {
@@ -837,7 +821,6 @@ async def test_replacing_the_items_of_a_draft_recomputes_the_total(gql: GraphQLC
             }
         },
     )
-    # then
     assert updated["order"]["version"] == 2
     assert updated["order"]["total"] == {"amount": "51.99"}
     stored = await _read(gql, order["id"])
@@ -1058,7 +1041,6 @@ async def test_money_filter_with_a_bad_currency_is_a_query_error(gql: GraphQLCli
 
 
 async def test_customers_with_some_order_over_an_amount(gql: GraphQLClient) -> None:
-    # given
     prefix = factories.unique("Big spender")
     product = await factories.product(gql, price="50.00")
 
@@ -1082,10 +1064,8 @@ async def test_customers_with_some_order_over_an_amount(gql: GraphQLClient) -> N
     await gql.mutate(DELETE, {"input": {"id": big["id"]}})
     over_100 = {"total": {"currency": "EUR", "gt": "100"}}
     mine = {"name": {"startsWith": prefix}}
-    # when
     some = await gql.query(CUSTOMERS, {"filter": {**mine, "orders": {"some": over_100}}})
     none = await gql.query(CUSTOMERS, {"filter": {**mine, "orders": {"none": over_100}}})
-    # then
     assert some["customers"]["nodes"] == [{"name": f"{prefix} A"}]
     assert [n["name"] for n in none["customers"]["nodes"]] == [
         f"{prefix} B",

@@ -205,9 +205,7 @@ async def test_the_default_pipeline_cannot_be_deleted(gql: GraphQLClient) -> Non
 
 
 async def test_create_a_pipeline_with_its_stages(gql: GraphQLClient) -> None:
-    # when
     pipeline = await _pipeline(gql, currency=" eur ")
-    # then
     assert (pipeline["currency"], pipeline["isDefault"], pipeline["version"]) == ("EUR", False, 1)
     assert [
         (s["name"], s["position"], s["probability"], s["kind"]) for s in pipeline["stages"]
@@ -294,11 +292,10 @@ async def test_making_another_pipeline_the_default(gql: GraphQLClient) -> None:
     sales = await _default(gql)
     other = await _pipeline(gql)
     try:
-        # when
         made = await gql.mutate(
             UPDATE_PIPELINE, {"input": {"id": other["id"], "expectedVersion": 1, "isDefault": True}}
         )
-        # then: exactly one default
+        # exactly one default
         assert made["pipeline"]["isDefault"] is True
         data = await gql.query(PIPELINES, {"filter": {"isDefault": {"eq": True}}})
         assert [n["id"] for n in data["pipelines"]["nodes"]] == [other["id"]]
@@ -326,7 +323,7 @@ async def test_making_another_pipeline_the_default(gql: GraphQLClient) -> None:
 
 
 async def test_delete_and_restore_a_pipeline(gql: GraphQLClient) -> None:
-    # given: a pipeline with an open deal
+    # a pipeline with an open deal
     pipeline = await _pipeline(gql)
     deal = await _deal(gql, pipeline["stages"][0]["id"])
     # an open deal keeps it
@@ -485,12 +482,10 @@ async def test_a_stage_with_deals_keeps_its_kind(gql: GraphQLClient) -> None:
 async def test_reorder_stages(gql: GraphQLClient) -> None:
     pipeline = await _pipeline(gql)
     new, demo, won, lost = (s["id"] for s in pipeline["stages"])
-    # when
     reordered = await gql.mutate(
         REORDER,
         {"input": {"pipelineId": pipeline["id"], "stageIds": [demo, new, lost, won]}},
     )
-    # then
     stages = reordered["pipeline"]["stages"]
     assert [s["name"] for s in stages] == ["Demo", "New", "Closed lost", "Closed won"]
     assert [s["position"] for s in stages] == [0, 1, 2, 3]
@@ -541,13 +536,13 @@ async def test_reorder_needs_exactly_the_pipelines_stages(gql: GraphQLClient) ->
 
 
 async def test_a_stage_with_deals_is_removed_only_after_they_move(gql: GraphQLClient) -> None:
-    # given: two deals in Demo, one of them deleted
+    # two deals in Demo, one of them deleted
     pipeline = await _pipeline(gql)
     new, demo, _, _ = (s["id"] for s in pipeline["stages"])
     kept = await _deal(gql, demo)
     gone = await _deal(gql, demo)
     await gql.mutate(DELETE_DEAL, {"input": {"id": gone["id"]}})
-    # when / then: refused, naming how many deals are in it
+    # refused, naming how many deals are in it
     errors = await gql.user_errors(REMOVE_STAGE, {"input": {"id": demo}})
     assert errors == [
         {
@@ -573,7 +568,7 @@ async def test_a_stage_with_deals_is_removed_only_after_they_move(gql: GraphQLCl
             }
         },
     )
-    # then: removed
+    # removed
     removed = await gql.mutate(REMOVE_STAGE, {"input": {"id": demo}})
     assert removed["stage"] == {"id": demo, "name": "Demo"}
     stored = await _read(gql, pipeline["id"])

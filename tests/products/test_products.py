@@ -79,9 +79,7 @@ def fields_and_codes(errors: list[dict[str, Any]]) -> set[tuple[tuple[str, ...],
 
 
 async def test_create_product_upper_cases_the_sku(gql: GraphQLClient) -> None:
-    # given
     token = uuid.uuid4().hex[:8]
-    # when
     created = await gql.mutate(
         factories.CREATE_PRODUCT,
         {
@@ -92,7 +90,6 @@ async def test_create_product_upper_cases_the_sku(gql: GraphQLClient) -> None:
             )
         },
     )
-    # then
     product = created["product"]
     assert product["sku"] == f"AB-{token.upper()}"
     assert product["unitPrice"] == {"amount": "19.99", "currency": "EUR"}
@@ -134,15 +131,12 @@ async def test_prices_are_exact_in_the_currency_minor_unit(
 
 
 async def test_skus_are_unique_ignoring_case(gql: GraphQLClient) -> None:
-    # given
     token = uuid.uuid4().hex[:8]
     await gql.mutate(factories.CREATE_PRODUCT, {"input": new_product(sku=f"sku-{token}")})
     name = factories.unique("Copy")
-    # when
     errors = await gql.user_errors(
         factories.CREATE_PRODUCT, {"input": new_product(sku=f" SKU-{token.upper()}", name=name)}
     )
-    # then
     assert errors == [
         {
             "field": ["input", "sku"],
@@ -249,10 +243,8 @@ async def test_create_product_reports_every_problem(gql: GraphQLClient) -> None:
 
 
 async def test_update_product_with_expected_version(gql: GraphQLClient) -> None:
-    # given
     created = await factories.product(gql, price="10.00", description="Blue")
     token = uuid.uuid4().hex[:8]
-    # when
     updated = await gql.mutate(
         UPDATE,
         {
@@ -265,7 +257,6 @@ async def test_update_product_with_expected_version(gql: GraphQLClient) -> None:
             }
         },
     )
-    # then
     product = updated["product"]
     assert product["version"] == 2
     assert product["sku"] == f"NEW-{token.upper()}"
@@ -297,10 +288,8 @@ async def test_update_product_with_expected_version(gql: GraphQLClient) -> None:
 
 
 async def test_update_product_rejects_bad_input_and_writes_nothing(gql: GraphQLClient) -> None:
-    # given
     created = await factories.product(gql, price="10.00")
     other = await factories.product(gql)
-    # when
     errors = await gql.user_errors(
         UPDATE,
         {
@@ -314,7 +303,6 @@ async def test_update_product_rejects_bad_input_and_writes_nothing(gql: GraphQLC
             }
         },
     )
-    # then
     assert fields_and_codes(errors) == {
         (("input", "sku"), "DUPLICATE"),
         (("input", "name"), "VALIDATION"),
@@ -350,13 +338,10 @@ async def test_update_product_rejects_bad_input_and_writes_nothing(gql: GraphQLC
 
 
 async def test_soft_delete_and_restore_product(gql: GraphQLClient) -> None:
-    # given
     created = await factories.product(gql)
     errors = await gql.user_errors(DELETE, {"input": {"id": created["id"], "expectedVersion": 2}})
     assert fields_and_codes(errors) == {(("input", "expectedVersion"), "CONFLICT")}
-    # when
     deleted = await gql.mutate(DELETE, {"input": {"id": created["id"], "expectedVersion": 1}})
-    # then
     assert deleted["product"]["deletedAt"] is not None
     visible = await gql.query(BY_SKU, {"sku": created["sku"], "includeDeleted": False})
     assert visible["products"]["totalCount"] == 0
@@ -369,9 +354,8 @@ async def test_soft_delete_and_restore_product(gql: GraphQLClient) -> None:
         UPDATE, {"input": {"id": created["id"], "expectedVersion": 2, "name": "Ghost"}}
     )
     assert fields_and_codes(errors) == {(("input", "id"), "NOT_FOUND")}
-    # when restored
+    # restored
     restored = await gql.mutate(RESTORE, {"input": {"id": created["id"]}})
-    # then
     assert restored["product"]["deletedAt"] is None
     data = await gql.query(PRODUCT, {"id": created["id"]})
     assert data["product"]["unitPrice"] == created["unitPrice"]
@@ -382,7 +366,6 @@ async def test_soft_delete_and_restore_product(gql: GraphQLClient) -> None:
 
 
 async def test_filter_by_price_in_a_currency_and_sort_by_price(gql: GraphQLClient) -> None:
-    # given
     prefix = factories.unique("Priced")
     made = {}
     for price, currency in [
@@ -407,7 +390,6 @@ async def test_filter_by_price_in_a_currency_and_sort_by_price(gql: GraphQLClien
 
     eur = [made[("5.00", "EUR")], made[("10.00", "EUR")], made[("10.01", "EUR")]]
     eur.append(made[("99.50", "EUR")])
-    # when / then
     assert await ids({"currency": "EUR", "gt": "10"}) == eur[2:]
     assert await ids({"currency": "EUR", "gt": "10"}, "DESC") == eur[:1:-1]
     assert await ids({"currency": "EUR", "gte": "10"}) == eur[1:]

@@ -144,14 +144,11 @@ async def test_create_tag_normalises_name_and_colour(gql: GraphQLClient) -> None
 
 
 async def test_tag_names_are_unique_ignoring_case(gql: GraphQLClient) -> None:
-    # given
     token = uuid.uuid4().hex[:8]
     existing = await factories.tag(gql, name=f"Key Account {token}")
-    # when
     errors = await gql.user_errors(
         factories.CREATE_TAG, {"input": {"name": f"  KEY ACCOUNT {token.upper()} "}}
     )
-    # then
     assert errors == [
         {
             "field": ["input", "name"],
@@ -203,15 +200,13 @@ async def test_create_tag_rejects_blank_and_long_names(gql: GraphQLClient) -> No
 
 
 async def test_rename_tag_keeps_names_unique(gql: GraphQLClient) -> None:
-    # given
     token = uuid.uuid4().hex[:8]
     tag = await factories.tag(gql, name=f"prospect {token}", color="#00FF00")
     other = await factories.tag(gql, name=f"partner {token}")
-    # when: a change of case only is its own name, not a duplicate
+    # a change of case only is its own name, not a duplicate
     renamed = await gql.mutate(
         UPDATE, {"input": {"id": tag["id"], "expectedVersion": 1, "name": f"Prospect {token}"}}
     )
-    # then
     assert renamed["tag"] == {
         "id": tag["id"],
         "name": f"Prospect {token}",
@@ -263,16 +258,13 @@ async def test_renaming_frees_the_old_name(gql: GraphQLClient) -> None:
 
 
 async def test_tag_and_untag_customers_idempotently(gql: GraphQLClient) -> None:
-    # given
     token = uuid.uuid4().hex[:8]
     gold = await factories.tag(gql, name=f"a gold {token}")
     silver = await factories.tag(gql, name=f"b silver {token}")
     ada = await factories.customer(gql, name=f"Ada {token}")
     bob = await factories.customer(gql, name=f"Bob {token}")
     both = {"tagIds": [gold["id"], silver["id"]], "customerIds": [ada["id"], bob["id"]]}
-    # when
     tagged = await gql.mutate(TAG_CUSTOMERS, {"input": both})
-    # then
     assert [t["id"] for t in tagged["tags"]] == [gold["id"], silver["id"]]
     assert await tag_ids_of_customer(gql, ada["id"]) == [gold["id"], silver["id"]]
     assert await tag_ids_of_customer(gql, bob["id"]) == [gold["id"], silver["id"]]
@@ -299,12 +291,11 @@ async def test_tag_and_untag_customers_idempotently(gql: GraphQLClient) -> None:
         (silver["id"], 2),
         (loner["id"], 0),
     ]
-    # when untagged
+    # untagged
     untagged = await gql.mutate(
         UNTAG_CUSTOMERS, {"input": {"tagIds": [gold["id"]], "customerIds": [ada["id"]]}}
     )
     assert [t["id"] for t in untagged["tags"]] == [gold["id"]]
-    # then
     assert await tag_ids_of_customer(gql, ada["id"]) == [silver["id"]]
     assert await tag_ids_of_customer(gql, bob["id"]) == [gold["id"], silver["id"]]
     data = await gql.query(TAG, {"id": gold["id"]})
@@ -321,13 +312,11 @@ async def test_tag_and_untag_customers_idempotently(gql: GraphQLClient) -> None:
 
 
 async def test_tag_and_untag_companies_idempotently(gql: GraphQLClient) -> None:
-    # given
     token = uuid.uuid4().hex[:8]
     partner = await factories.tag(gql, name=f"a partner {token}")
     supplier = await factories.tag(gql, name=f"b supplier {token}")
     acme = await factories.company(gql, name=f"Acme {token}")
     bolt = await factories.company(gql, name=f"Bolt {token}")
-    # when
     tagged = await gql.mutate(
         TAG_COMPANIES,
         {"input": {"tagIds": [partner["id"]], "companyIds": [acme["id"], bolt["id"]]}},
@@ -336,7 +325,6 @@ async def test_tag_and_untag_companies_idempotently(gql: GraphQLClient) -> None:
         TAG_COMPANIES,
         {"input": {"tagIds": [partner["id"], supplier["id"]], "companyIds": [acme["id"]]}},
     )
-    # then
     assert [t["id"] for t in tagged["tags"]] == [partner["id"]]
     assert await tag_ids_of_company(gql, acme["id"]) == [partner["id"], supplier["id"]]
     assert await tag_ids_of_company(gql, bolt["id"]) == [partner["id"]]
@@ -346,13 +334,12 @@ async def test_tag_and_untag_companies_idempotently(gql: GraphQLClient) -> None:
         "nodes": [{"id": acme["id"]}, {"id": bolt["id"]}],
     }
     assert data["tag"]["customers"] == {"totalCount": 0, "nodes": []}
-    # when untagged, twice
+    # untagged, twice
     for _ in range(2):
         await gql.mutate(
             UNTAG_COMPANIES,
             {"input": {"tagIds": [partner["id"]], "companyIds": [acme["id"], bolt["id"]]}},
         )
-    # then
     assert await tag_ids_of_company(gql, acme["id"]) == [supplier["id"]]
     assert await tag_ids_of_company(gql, bolt["id"]) == []
     data = await gql.query(TAG, {"id": partner["id"]})
@@ -360,7 +347,6 @@ async def test_tag_and_untag_companies_idempotently(gql: GraphQLClient) -> None:
 
 
 async def test_tagging_unknown_records_writes_nothing(gql: GraphQLClient) -> None:
-    # given
     tag = await factories.tag(gql)
     deleted_tag = await factories.tag(gql)
     await gql.mutate(DELETE, {"input": {"id": deleted_tag["id"]}})
@@ -370,7 +356,7 @@ async def test_tagging_unknown_records_writes_nothing(gql: GraphQLClient) -> Non
     company = await factories.company(gql)
     gone_company = await factories.company(gql)
     await gql.mutate(DELETE_COMPANY, {"input": {"id": gone_company["id"]}})
-    # when / then: unknown and deleted records are NOT_FOUND, at their index
+    # unknown and deleted records are NOT_FOUND, at their index
     errors = await gql.user_errors(
         TAG_CUSTOMERS,
         {"input": {"tagIds": [tag["id"], missing_id("Tag")], "customerIds": [customer["id"]]}},
@@ -495,7 +481,6 @@ async def test_tagging_at_most_500_records_at_once(gql: GraphQLClient) -> None:
 
 
 async def test_deleted_tags_disappear_from_records(gql: GraphQLClient) -> None:
-    # given
     token = uuid.uuid4().hex[:8]
     kept = await factories.tag(gql, name=f"a kept {token}")
     dropped = await factories.tag(gql, name=f"b dropped {token}")
@@ -509,9 +494,7 @@ async def test_deleted_tags_disappear_from_records(gql: GraphQLClient) -> None:
         TAG_COMPANIES,
         {"input": {"tagIds": [kept["id"], dropped["id"]], "companyIds": [company["id"]]}},
     )
-    # when
     deleted = await gql.mutate(DELETE, {"input": {"id": dropped["id"]}})
-    # then
     assert deleted["tag"]["deletedAt"] is not None
     data = await gql.query(CUSTOMER_TAGS, {"id": customer["id"]})
     assert data["customer"]["tags"] == {
@@ -527,7 +510,7 @@ async def test_deleted_tags_disappear_from_records(gql: GraphQLClient) -> None:
         TAG_CUSTOMERS, {"input": {"tagIds": [dropped["id"]], "customerIds": [customer["id"]]}}
     )
     assert fields_and_codes(errors) == {(("input", "tagIds", "0"), "NOT_FOUND")}
-    # when restored, its links are back
+    # restored, its links are back
     await gql.mutate(RESTORE, {"input": {"id": dropped["id"]}})
     assert await tag_ids_of_customer(gql, customer["id"]) == [kept["id"], dropped["id"]]
     listed = await gql.query(CUSTOMERS_TAGGED, {"tag": dropped["name"], "token": token})
