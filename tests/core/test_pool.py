@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import asyncpg
@@ -12,6 +11,7 @@ from sqlalchemy import text
 from crm_graphql.core.db import create_engine
 from crm_graphql.core.settings import Settings
 from tests.support.databases import PG_ADMIN_DB, PG_HOST, PG_PORT, PG_USER, fresh_database
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.postgresql
 
@@ -22,6 +22,7 @@ async def test_a_connection_the_server_closed_is_replaced(tmp_path: Path) -> Non
         try:
             async with engine.connect() as conn:
                 first = await conn.scalar(text("SELECT pg_backend_pid()"))
+                pooled = (await conn.get_raw_connection()).driver_connection
             # the pooled connection's backend goes away (a restart, an idle timeout)
             admin = await asyncpg.connect(
                 host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_ADMIN_DB
@@ -30,7 +31,8 @@ async def test_a_connection_the_server_closed_is_replaced(tmp_path: Path) -> Non
                 assert await admin.fetchval("SELECT pg_terminate_backend($1)", first)
             finally:
                 await admin.close()
-            await asyncio.sleep(0.5)  # the loop reads the closed socket meanwhile
+            assert pooled is not None
+            await eventually(pooled.is_closed)  # once the loop has read the closed socket
             async with engine.connect() as conn:
                 second = await conn.scalar(text("SELECT pg_backend_pid()"))
             assert second != first

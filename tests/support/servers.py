@@ -18,6 +18,8 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
+from tests.support.waiting import eventually
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -32,9 +34,8 @@ async def serving(app: Starlette) -> AsyncIterator[str]:
     config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not task.done(), "uvicorn did not start"
-        await asyncio.sleep(0.02)
+    await eventually(lambda: server.started or task.done())
+    assert not task.done(), "uvicorn did not start"
     try:
         yield f"127.0.0.1:{port}"
     finally:

@@ -23,6 +23,7 @@ from crm_graphql.platform.auth.models import AccessToken, LoginAttempt
 from crm_graphql.platform.auth.service import MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS
 from crm_graphql.platform.users.models import User, UserRole
 from tests.support import factories
+from tests.support.clock import MovableClock
 from tests.support.graphql_client import GraphQLClient, SignIn
 
 PASSWORD = SignIn.password
@@ -300,7 +301,11 @@ async def test_non_bearer_scheme_is_401(connect: Connect, sign_in: SignIn) -> No
 
 
 async def test_expired_token_is_401(
-    app: Starlette, sign_in: SignIn, gql: GraphQLClient, connect: Connect
+    app: Starlette,
+    sign_in: SignIn,
+    gql: GraphQLClient,
+    connect: Connect,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     address = email("expired")
     await sign_in.user(address, UserRole.SALES)
@@ -308,15 +313,19 @@ async def test_expired_token_is_401(
     assert issued["errors"] == []
     decoded = decode_id(issued["accessToken"]["id"])
     assert decoded is not None
-    soon = datetime.now(UTC) + timedelta(seconds=3)
+    viewers = app.state.resources.viewers
+    clock = MovableClock()
+    monkeypatch.setattr(viewers, "clock", clock.monotonic)
+    monkeypatch.setattr(viewers, "now", clock.utcnow)
+    soon = clock.utcnow() + timedelta(seconds=3)  # within the cache's 5 s
     async with app.state.resources.engine.begin() as conn:
         await conn.execute(
             update(AccessToken).where(AccessToken.id == decoded.pk).values(expires_at=soon)
         )
     client = connect(issued["secret"])
     await client.query(CUSTOMERS)  # the viewer is cached now, but not past the token's expiry
-    assert issued["secret"] in app.state.resources.viewers
-    await asyncio.sleep((soon - datetime.now(UTC)).total_seconds() + 0.1)
+    assert issued["secret"] in viewers
+    clock.advance(3.1)
     await assert_unauthenticated(client)
 
 

@@ -3,7 +3,6 @@ this process: delivery in commit order, replay with `after`, topics, row rules, 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -25,6 +24,7 @@ from tests.support.factories import customer, unique
 from tests.support.graphql_client import GraphQLClient, SignIn
 from tests.support.live_client import LiveClient, live_client
 from tests.support.servers import serving
+from tests.support.waiting import eventually
 
 RECORD_EVENTS = """
 subscription($types: [RecordType!], $ids: [ID!], $after: String) {
@@ -58,11 +58,10 @@ async def subscribed(app: Starlette, client: LiveClient, query: str, **variables
     hub = hub_of(app)
     before = hub.subscriber_count
     subscription = client.subscribe(query, variables)
-    for _ in range(500):
-        if hub.subscriber_count > before:
-            return subscription
-        await asyncio.sleep(0.01)
-    raise AssertionError("the subscription was not registered")
+    await eventually(
+        lambda: hub.subscriber_count > before, message="the subscription was not registered"
+    )
+    return subscription
 
 
 async def rename(gql: GraphQLClient, customer_id: str, version: int, name: str) -> int:
@@ -217,12 +216,12 @@ async def test_a_connection_may_hold_a_limited_number_of_subscriptions(
 
 
 @contextlib.asynccontextmanager
-async def small_queue_server(settings: Settings) -> AsyncIterator[str]:
+async def small_queue_server(settings: Settings) -> AsyncIterator[tuple[Starlette, str]]:
     """A second server on the same database whose subscribers may queue only 3 events; it
-    learns of other servers' events by polling the log every second."""
+    learns of other servers' events by polling the log every second: the app and host:port."""
     app = create_app(replace(settings, subscription_queue=3, event_poll_seconds=1))
     async with app.router.lifespan_context(app), serving(app) as host:
-        yield host
+        yield app, host
 
 
 async def test_a_subscriber_that_falls_behind_is_dropped_and_resumes_with_after(
@@ -235,11 +234,10 @@ async def test_a_subscriber_that_falls_behind_is_dropped_and_resumes_with_after(
         {"i": {"name": unique("burst")}},
     )
     async with (
-        small_queue_server(settings) as small_queue_host,
+        small_queue_server(settings) as (small_queue, small_queue_host),
         live_client(small_queue_host, admin_token) as client,
     ):
-        events = client.subscribe(RECORD_EVENTS, {"ids": ids})
-        await asyncio.sleep(0.5)  # registered on the other server (no way to ask it)
+        events = await subscribed(small_queue, client, RECORD_EVENTS, ids=ids)
         await rename(gql, people[0]["id"], people[0]["version"], "Before the burst")
         received = [await events.next()]
         # one commit, eight events: more at once than the subscriber's queue holds
@@ -258,7 +256,7 @@ async def test_a_subscriber_that_falls_behind_is_dropped_and_resumes_with_after(
     tagged_live = [e for e in received if e["changedFields"] == ["tags"]]
     assert len(tagged_live) < len(people)
     async with (
-        small_queue_server(settings) as small_queue_host,
+        small_queue_server(settings) as (_, small_queue_host),
         live_client(small_queue_host, admin_token) as client,
     ):
         resumed = client.subscribe(RECORD_EVENTS, {"ids": ids, "after": received[-1]["cursor"]})
@@ -299,7 +297,7 @@ async def test_a_cursor_ahead_of_the_servers_hub_gets_nothing_twice(
 ) -> None:
     created = await customer(gql, name=unique("Ahead"))
     async with (
-        small_queue_server(settings) as lagging_host,  # learns of new events by polling
+        small_queue_server(settings) as (lagging, lagging_host),  # learns of events by polling
         live_client(lagging_host, admin_token) as client,
     ):
         version = created["version"]
@@ -309,10 +307,10 @@ async def test_a_cursor_ahead_of_the_servers_hub_gets_nothing_twice(
         # server's hub has read them
         async with app.state.resources.engine.connect() as conn:
             newest = await conn.scalar(select(func.max(Event.seq)))
-        events = client.subscribe(
-            RECORD_EVENTS, {"ids": [created["id"]], "after": live.encode_cursor(newest)}
+        events = await subscribed(
+            lagging, client, RECORD_EVENTS, ids=[created["id"]], after=live.encode_cursor(newest)
         )
-        await asyncio.sleep(1.5)  # the lagging server's hub catches up meanwhile
+        await eventually(lambda: hub_of(lagging).position >= newest)  # the hub catches up
         await rename(gql, created["id"], version, "After")
         received = await events.next()
         await events.nothing_more()
