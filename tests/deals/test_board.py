@@ -17,7 +17,7 @@ from crm_graphql.data.reader import Reader
 from crm_graphql.pipeline.analytics import board_totals
 from crm_graphql.pipeline.models import StageKind
 from crm_graphql.platform.users.models import UserRole
-from tests.forecasts.test_forecast import PipelineData, money, new_pipeline, new_user
+from tests.forecasts.pipeline_data import PipelineData, money, new_pipeline, new_user
 from tests.support import factories
 from tests.support.factories import unique
 from tests.support.graphql_client import GraphQLClient, SignIn
