@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import httpx
 
+from tests.support.databases import sqlite_only
 from tests.support.graphql_client import GraphQLClient
 
 MUTATION = 'mutation { createTag(input: {name: "via-get"}) { errors { code } } }'
 
 
+@sqlite_only
 async def test_syntax_error_is_a_400_with_a_graphql_error(http: httpx.AsyncClient) -> None:
     response = await http.post("/graphql", json={"query": "{ customers { nodes { id "})
     assert response.status_code == 400
     assert "Syntax Error" in response.json()["errors"][0]["message"]
 
 
+@sqlite_only
 async def test_validation_error_is_a_400(http: httpx.AsyncClient) -> None:
     response = await http.post("/graphql", json={"query": "{ customerz { id } }"})
     assert response.status_code == 400
     assert "customerz" in response.json()["errors"][0]["message"]
 
 
+@sqlite_only
 async def test_bad_variables_are_a_400(http: httpx.AsyncClient) -> None:
     response = await http.post(
         "/graphql",
@@ -33,6 +37,7 @@ async def test_bad_variables_are_a_400(http: httpx.AsyncClient) -> None:
     assert response.json()["errors"]
 
 
+@sqlite_only
 async def test_body_that_is_not_json_is_a_400(http: httpx.AsyncClient) -> None:
     response = await http.post(
         "/graphql", content=b"{not json", headers={"content-type": "application/json"}
@@ -40,11 +45,13 @@ async def test_body_that_is_not_json_is_a_400(http: httpx.AsyncClient) -> None:
     assert response.status_code == 400
 
 
+@sqlite_only
 async def test_missing_query_is_a_400(http: httpx.AsyncClient) -> None:
     response = await http.post("/graphql", json={"variables": {}})
     assert response.status_code == 400
 
 
+@sqlite_only
 async def test_batches_are_refused(http: httpx.AsyncClient) -> None:
     response = await http.post(
         "/graphql",
@@ -65,6 +72,7 @@ async def test_get_runs_queries_but_never_mutations(http: httpx.AsyncClient) -> 
     assert listed.json()["data"]["tags"]["totalCount"] == 0
 
 
+@sqlite_only
 async def test_graphiql_is_served_in_development(http: httpx.AsyncClient) -> None:
     response = await http.get("/graphql", headers={"accept": "text/html"})
     assert response.status_code == 200
@@ -87,6 +95,7 @@ async def test_debug_mode_reports_sql_cost(gql: GraphQLClient) -> None:
     assert sql["ms"] >= 0
 
 
+@sqlite_only
 async def test_client_mistakes_carry_bad_user_input(gql: GraphQLClient) -> None:
     errors = await gql.errors("{ customers(first: 1, last: 1) { totalCount } }")
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"

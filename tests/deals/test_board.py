@@ -19,6 +19,7 @@ from crm_graphql.pipeline.models import StageKind
 from crm_graphql.platform.users.models import UserRole
 from tests.forecasts.pipeline_data import PipelineData, money, new_pipeline, new_user
 from tests.support import factories
+from tests.support.databases import sqlite_only
 from tests.support.factories import unique
 from tests.support.graphql_client import GraphQLClient, SignIn
 
@@ -186,6 +187,7 @@ async def test_a_missing_pipeline_has_no_board(gql: GraphQLClient) -> None:
     assert data == {"pipelineBoard": None}
 
 
+@sqlite_only
 async def test_an_id_of_another_type_is_refused(gql: GraphQLClient, data: BoardData) -> None:
     errors = await gql.errors(BOARD, {"pipelineId": data.board.stage_id("Won")})
     assert [e["extensions"]["code"] for e in errors] == ["BAD_USER_INPUT"]

@@ -16,6 +16,7 @@ from crm_graphql.core.db import write_session
 from crm_graphql.core.ids import encode_id
 from crm_graphql.platform.users.models import UserRole
 from tests.forecasts.pipeline_data import PipelineData, at, money, new_pipeline, new_user
+from tests.support.databases import sqlite_only
 from tests.support.graphql_client import GraphQLClient, SignIn
 
 # --- the forecast data set -------------------------------------------------------------------
@@ -323,6 +324,7 @@ async def test_forecast_takes_a_constant_number_of_statements(
         ("9998-01-01", "9999-12-31", "`to` must not be after 9998-12-31."),
     ],
 )
+@sqlite_only
 async def test_bad_ranges_are_refused(
     gql: GraphQLClient, start: str, end: str, message: str
 ) -> None:
@@ -346,6 +348,7 @@ async def test_five_years_exactly_are_allowed(gql: GraphQLClient, data: Forecast
     assert starts == ["2030-10-01", "2031-01-01", "2031-04-01", "2031-07-01"]
 
 
+@sqlite_only
 async def test_a_pipeline_id_of_another_type_is_refused(gql: GraphQLClient) -> None:
     errors = await gql.errors(
         FORECAST,

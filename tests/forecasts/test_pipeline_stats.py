@@ -16,6 +16,7 @@ from crm_graphql.pipeline.models import (
 )
 from crm_graphql.platform.users.models import UserRole
 from tests.forecasts.pipeline_data import PipelineData, at, new_pipeline, new_user
+from tests.support.databases import sqlite_only
 from tests.support.graphql_client import GraphQLClient, SignIn
 
 # --- pipelineStats over a hand-made history ---------------------------------------------------
@@ -183,6 +184,7 @@ async def test_stats_of_a_missing_pipeline_are_null(gql: GraphQLClient) -> None:
     assert data == {"pipelineStats": None}
 
 
+@sqlite_only
 async def test_stats_refuse_a_reversed_range(gql: GraphQLClient, history: StatsData) -> None:
     errors = await gql.errors(
         STATS,

@@ -20,6 +20,7 @@ from tests.orders.operations import (
     read_order,
 )
 from tests.support import factories
+from tests.support.databases import sqlite_only
 from tests.support.graphql_client import GraphQLClient
 
 # --- updateOrder --------------------------------------------------------------------------------
@@ -254,6 +255,7 @@ async def test_root_orders_filters(gql: GraphQLClient) -> None:
     assert data["orders"]["nodes"][0]["total"] == {"amount": "150.00", "currency": "EUR"}
 
 
+@sqlite_only
 async def test_money_filter_with_a_bad_currency_is_a_query_error(gql: GraphQLClient) -> None:
     errors = await gql.errors(ORDERS, {"filter": {"total": {"currency": "EURO", "gt": "1"}}})
     assert "currency" in errors[0]["message"]

@@ -21,7 +21,7 @@ from crm_graphql.platform.rotation import (
     remaining,
     rotate_keys,
 )
-from tests.support.databases import fresh_database
+from tests.support.databases import fresh_database, sqlite_only
 
 metadata = MetaData()
 secrets_table = Table(
@@ -273,6 +273,7 @@ async def test_key_ids_are_matched_exactly_not_as_like_patterns(engine: AsyncEng
     assert all(v.startswith("v1.k_1.") for v in values.values() if v is not None)
 
 
+@sqlite_only
 async def test_invalid_arguments(engine: AsyncEngine) -> None:
     with pytest.raises(ValueError, match="batch_size"):
         await rotate_keys(engine, NEW, columns=COLUMNS, batch_size=0)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support import factories
+from tests.support.databases import sqlite_only
 from tests.support.graphql_client import GraphQLClient
 
 PRODUCT = """
@@ -413,6 +414,7 @@ async def test_filter_by_price_in_a_currency_and_sort_by_price(gql: GraphQLClien
         ({"currency": "NOPE", "gt": "1"}, "not an ISO 4217 currency code"),
     ],
 )
+@sqlite_only
 async def test_impossible_price_filters_are_bad_user_input(
     gql: GraphQLClient, price: dict[str, Any], reason: str
 ) -> None:
@@ -421,6 +423,7 @@ async def test_impossible_price_filters_are_bad_user_input(
     assert reason in errors[0]["message"]
 
 
+@sqlite_only
 async def test_price_filter_errors_name_the_field_as_the_schema_does(gql: GraphQLClient) -> None:
     errors = await gql.errors(PRICED, {"prefix": "x", "price": {"currency": "JPY", "lt": "0.5"}})
     assert errors[0]["message"].startswith("`unitPrice` filter:"), errors[0]["message"]

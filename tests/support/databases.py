@@ -17,6 +17,10 @@ PG_USER = os.environ.get("CRM_TEST_PG_USER", "postgres")
 PG_ADMIN_DB = os.environ.get("CRM_TEST_PG_DATABASE", "test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# For a test that never reaches the database (refused before any statement): on PostgreSQL it
+# would run the same code again, so it runs on SQLite only.
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
 
 async def postgres_reachable() -> str | None:
     """None when the server answers, else why not."""

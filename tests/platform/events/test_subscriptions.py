@@ -20,6 +20,7 @@ from crm_graphql.platform.events import live
 from crm_graphql.platform.events.hub import EventHub
 from crm_graphql.platform.events.models import Event
 from crm_graphql.platform.users.models import UserRole
+from tests.support.databases import sqlite_only
 from tests.support.factories import customer, unique
 from tests.support.graphql_client import GraphQLClient, SignIn
 from tests.support.live_client import LiveClient, live_client
@@ -194,6 +195,7 @@ async def test_subscriptions_need_the_area_read_right(
     assert error.errors[0]["extensions"]["code"] == "FORBIDDEN"
 
 
+@sqlite_only
 async def test_a_malformed_cursor_is_refused(
     app: Starlette, live_host: str, admin_token: str
 ) -> None:
