@@ -1,186 +1,32 @@
-"""Pipelines and their stages through the API: the default pipeline, creation, reordering,
-stage rules, removal of stages and deletion of pipelines."""
+"""Pipelines through the API: the default pipeline, creation, changes and deletion."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from crm_graphql.core.ids import encode_id
+from tests.pipelines.operations import (
+    CREATE_DEAL,
+    CREATE_PIPELINE,
+    DELETE_PIPELINE,
+    LOSE_DEAL,
+    NODE,
+    PIPELINE,
+    PIPELINES,
+    RESTORE_PIPELINE,
+    STAGES,
+    UPDATE_PIPELINE,
+    default_pipeline,
+    error_fields,
+    new_deal,
+    new_pipeline,
+    read_pipeline,
+)
 from tests.support import factories
 from tests.support.graphql_client import GraphQLClient
-
-PIPELINE_FIELDS = """
-id name currency isDefault version deletedAt
-stages { id name position probability kind version }
-"""
-
-CREATE_PIPELINE = f"""
-mutation($input: CreatePipelineInput!) {{
-  createPipeline(input: $input) {{
-    pipeline {{ {PIPELINE_FIELDS} }} errors {{ field message code }}
-  }}
-}}
-"""
-
-UPDATE_PIPELINE = f"""
-mutation($input: UpdatePipelineInput!) {{
-  updatePipeline(input: $input) {{
-    pipeline {{ {PIPELINE_FIELDS} }} errors {{ field message code }}
-  }}
-}}
-"""
-
-DELETE_PIPELINE = """
-mutation($input: DeleteInput!) {
-  deletePipeline(input: $input) { pipeline { id deletedAt } errors { field message code } }
-}
-"""
-
-RESTORE_PIPELINE = """
-mutation($input: RestoreInput!) {
-  restorePipeline(input: $input) { pipeline { id deletedAt } errors { field message code } }
-}
-"""
-
-PIPELINE = f"query($id: ID!) {{ pipeline(id: $id) {{ {PIPELINE_FIELDS} }} }}"
-
-PIPELINES = """
-query($filter: PipelineFilter, $includeDeleted: Boolean! = false) {
-  pipelines(filter: $filter, includeDeleted: $includeDeleted, orderBy: [{field: ID}]) {
-    totalCount nodes { id name isDefault currency }
-  }
-}
-"""
-
-CREATE_STAGE = """
-mutation($input: CreatePipelineStageInput!) {
-  createPipelineStage(input: $input) {
-    stage { id name position probability kind version pipeline { id } }
-    errors { field message code }
-  }
-}
-"""
-
-UPDATE_STAGE = """
-mutation($input: UpdatePipelineStageInput!) {
-  updatePipelineStage(input: $input) {
-    stage { id name position probability kind version }
-    errors { field message code }
-  }
-}
-"""
-
-REORDER = f"""
-mutation($input: ReorderPipelineStagesInput!) {{
-  reorderPipelineStages(input: $input) {{
-    pipeline {{ {PIPELINE_FIELDS} }} errors {{ field message code }}
-  }}
-}}
-"""
-
-REMOVE_STAGE = """
-mutation($input: RemoveInput!) {
-  removePipelineStage(input: $input) { stage { id name } errors { field message code } }
-}
-"""
-
-CREATE_DEAL = """
-mutation($input: CreateDealInput!) {
-  createDeal(input: $input) { deal { id version stage { id } } errors { field message code } }
-}
-"""
-
-MOVE_DEAL = """
-mutation($input: MoveDealInput!) {
-  moveDeal(input: $input) { deal { id version stage { id } } errors { field message code } }
-}
-"""
-
-LOSE_DEAL = """
-mutation($input: LoseDealInput!) {
-  loseDeal(input: $input) { deal { id version status } errors { field message code } }
-}
-"""
-
-DELETE_DEAL = """
-mutation($input: DeleteInput!) { deleteDeal(input: $input) { deal { id } errors { code } } }
-"""
-
-RESTORE_DEAL = """
-mutation($input: RestoreInput!) {
-  restoreDeal(input: $input) { deal { id version } errors { code } }
-}
-"""
-
-DEAL_HISTORY = """
-query($id: ID!) {
-  deal(id: $id) { stageHistory { fromStage { id name } toStage { id name } } }
-}
-"""
-
-NODE = "query($id: ID!) { node(id: $id) { __typename id ... on PipelineStage { name } } }"
-
-STAGES = [
-    {"name": "New", "probability": 10},
-    {"name": "Demo", "probability": 40, "kind": "OPEN"},
-    {"name": "Closed won", "probability": 100, "kind": "WON"},
-    {"name": "Closed lost", "probability": 0, "kind": "LOST"},
-]
-
-
-def _fields(errors: list[dict[str, Any]]) -> dict[tuple[str, ...], str]:
-    return {tuple(e["field"] or ()): e["code"] for e in errors}
-
-
-async def _pipeline(gql: GraphQLClient, **fields: Any) -> dict[str, Any]:
-    data = await gql.mutate(
-        CREATE_PIPELINE,
-        {
-            "input": {
-                "name": factories.unique("Pipeline"),
-                "currency": "EUR",
-                "stages": STAGES,
-                **fields,
-            }
-        },
-    )
-    pipeline: dict[str, Any] = data["pipeline"]
-    return pipeline
-
-
-async def _read(gql: GraphQLClient, pipeline_id: str) -> dict[str, Any]:
-    pipeline: dict[str, Any] = (await gql.query(PIPELINE, {"id": pipeline_id}))["pipeline"]
-    return pipeline
-
-
-async def _deal(gql: GraphQLClient, stage_id: str) -> dict[str, Any]:
-    company = await factories.company(gql)
-    data = await gql.mutate(
-        CREATE_DEAL,
-        {
-            "input": {
-                "title": factories.unique("Deal"),
-                "amount": {"amount": "100", "currency": "EUR"},
-                "stageId": stage_id,
-                "companyId": company["id"],
-            }
-        },
-    )
-    deal: dict[str, Any] = data["deal"]
-    return deal
-
-
-async def _default(gql: GraphQLClient) -> dict[str, Any]:
-    data = await gql.query(PIPELINES, {"filter": {"isDefault": {"eq": True}}})
-    (node,) = data["pipelines"]["nodes"]
-    return await _read(gql, node["id"])
-
 
 # --- the default pipeline -------------------------------------------------------------------
 
 
 async def test_the_default_pipeline_exists(gql: GraphQLClient) -> None:
-    pipeline = await _default(gql)
+    pipeline = await default_pipeline(gql)
     assert (pipeline["name"], pipeline["currency"], pipeline["isDefault"]) == ("Sales", "USD", True)
     assert [(s["name"], s["probability"], s["kind"]) for s in pipeline["stages"]] == [
         ("Lead in", 10, "OPEN"),
@@ -194,18 +40,18 @@ async def test_the_default_pipeline_exists(gql: GraphQLClient) -> None:
 
 
 async def test_the_default_pipeline_cannot_be_deleted(gql: GraphQLClient) -> None:
-    pipeline = await _default(gql)
+    pipeline = await default_pipeline(gql)
     errors = await gql.user_errors(DELETE_PIPELINE, {"input": {"id": pipeline["id"]}})
-    assert _fields(errors) == {("input", "id"): "CONFLICT"}
+    assert error_fields(errors) == {("input", "id"): "CONFLICT"}
     assert "default pipeline" in errors[0]["message"]
-    assert (await _read(gql, pipeline["id"]))["deletedAt"] is None
+    assert (await read_pipeline(gql, pipeline["id"]))["deletedAt"] is None
 
 
 # --- creating and changing pipelines --------------------------------------------------------
 
 
 async def test_create_a_pipeline_with_its_stages(gql: GraphQLClient) -> None:
-    pipeline = await _pipeline(gql, currency=" eur ")
+    pipeline = await new_pipeline(gql, currency=" eur ")
     assert (pipeline["currency"], pipeline["isDefault"], pipeline["version"]) == ("EUR", False, 1)
     assert [
         (s["name"], s["position"], s["probability"], s["kind"]) for s in pipeline["stages"]
@@ -215,7 +61,7 @@ async def test_create_a_pipeline_with_its_stages(gql: GraphQLClient) -> None:
         ("Closed won", 2, 100, "WON"),
         ("Closed lost", 3, 0, "LOST"),
     ]
-    assert await _read(gql, pipeline["id"]) == pipeline
+    assert await read_pipeline(gql, pipeline["id"]) == pipeline
     stage = pipeline["stages"][1]
     node = (await gql.query(NODE, {"id": stage["id"]}))["node"]
     assert node == {"__typename": "PipelineStage", "id": stage["id"], "name": "Demo"}
@@ -254,11 +100,11 @@ async def test_stage_names_are_unique_in_a_pipeline(gql: GraphQLClient) -> None:
         CREATE_PIPELINE,
         {"input": {"name": factories.unique("Pipeline"), "currency": "EUR", "stages": stages}},
     )
-    assert _fields(errors) == {("input", "stages"): "DUPLICATE"}
+    assert error_fields(errors) == {("input", "stages"): "DUPLICATE"}
 
 
 async def test_rename_and_stale_version(gql: GraphQLClient) -> None:
-    pipeline = await _pipeline(gql)
+    pipeline = await new_pipeline(gql)
     renamed = await gql.mutate(
         UPDATE_PIPELINE,
         {"input": {"id": pipeline["id"], "expectedVersion": 1, "name": "  Renewals  "}},
@@ -267,12 +113,12 @@ async def test_rename_and_stale_version(gql: GraphQLClient) -> None:
     errors = await gql.user_errors(
         UPDATE_PIPELINE, {"input": {"id": pipeline["id"], "expectedVersion": 1, "name": "Stale"}}
     )
-    assert _fields(errors) == {("input", "expectedVersion"): "CONFLICT"}
-    assert (await _read(gql, pipeline["id"]))["name"] == "Renewals"
+    assert error_fields(errors) == {("input", "expectedVersion"): "CONFLICT"}
+    assert (await read_pipeline(gql, pipeline["id"]))["name"] == "Renewals"
 
 
 async def test_currency_changes_only_without_deals(gql: GraphQLClient) -> None:
-    pipeline = await _pipeline(gql)
+    pipeline = await new_pipeline(gql)
     changed = await gql.mutate(
         UPDATE_PIPELINE, {"input": {"id": pipeline["id"], "expectedVersion": 1, "currency": "GBP"}}
     )
@@ -280,17 +126,17 @@ async def test_currency_changes_only_without_deals(gql: GraphQLClient) -> None:
     changed = await gql.mutate(
         UPDATE_PIPELINE, {"input": {"id": pipeline["id"], "expectedVersion": 2, "currency": "EUR"}}
     )
-    await _deal(gql, pipeline["stages"][0]["id"])
+    await new_deal(gql, pipeline["stages"][0]["id"])
     errors = await gql.user_errors(
         UPDATE_PIPELINE, {"input": {"id": pipeline["id"], "expectedVersion": 3, "currency": "USD"}}
     )
-    assert _fields(errors) == {("input", "currency"): "CONFLICT"}
+    assert error_fields(errors) == {("input", "currency"): "CONFLICT"}
     assert "1 deal in EUR" in errors[0]["message"]
 
 
 async def test_making_another_pipeline_the_default(gql: GraphQLClient) -> None:
-    sales = await _default(gql)
-    other = await _pipeline(gql)
+    sales = await default_pipeline(gql)
+    other = await new_pipeline(gql)
     try:
         made = await gql.mutate(
             UPDATE_PIPELINE, {"input": {"id": other["id"], "expectedVersion": 1, "isDefault": True}}
@@ -299,15 +145,15 @@ async def test_making_another_pipeline_the_default(gql: GraphQLClient) -> None:
         assert made["pipeline"]["isDefault"] is True
         data = await gql.query(PIPELINES, {"filter": {"isDefault": {"eq": True}}})
         assert [n["id"] for n in data["pipelines"]["nodes"]] == [other["id"]]
-        assert (await _read(gql, sales["id"]))["isDefault"] is False
+        assert (await read_pipeline(gql, sales["id"]))["isDefault"] is False
         # the default cannot simply be unset
         errors = await gql.user_errors(
             UPDATE_PIPELINE,
             {"input": {"id": other["id"], "expectedVersion": 2, "isDefault": False}},
         )
-        assert _fields(errors) == {("input", "isDefault"): "VALIDATION"}
+        assert error_fields(errors) == {("input", "isDefault"): "VALIDATION"}
     finally:
-        current = await _read(gql, sales["id"])
+        current = await read_pipeline(gql, sales["id"])
         await gql.mutate(
             UPDATE_PIPELINE,
             {
@@ -318,14 +164,14 @@ async def test_making_another_pipeline_the_default(gql: GraphQLClient) -> None:
                 }
             },
         )
-    assert (await _read(gql, other["id"]))["isDefault"] is False
-    assert (await _default(gql))["id"] == sales["id"]
+    assert (await read_pipeline(gql, other["id"]))["isDefault"] is False
+    assert (await default_pipeline(gql))["id"] == sales["id"]
 
 
 async def test_delete_and_restore_a_pipeline(gql: GraphQLClient) -> None:
     # a pipeline with an open deal
-    pipeline = await _pipeline(gql)
-    deal = await _deal(gql, pipeline["stages"][0]["id"])
+    pipeline = await new_pipeline(gql)
+    deal = await new_deal(gql, pipeline["stages"][0]["id"])
     # an open deal keeps it
     errors = await gql.user_errors(DELETE_PIPELINE, {"input": {"id": pipeline["id"]}})
     assert errors == [
@@ -359,248 +205,8 @@ async def test_delete_and_restore_a_pipeline(gql: GraphQLClient) -> None:
             }
         },
     )
-    assert _fields(errors) == {("input", "pipelineId"): "NOT_FOUND"}
+    assert error_fields(errors) == {("input", "pipelineId"): "NOT_FOUND"}
     # restore
     restored = await gql.mutate(RESTORE_PIPELINE, {"input": {"id": pipeline["id"]}})
     assert restored["pipeline"]["deletedAt"] is None
     assert (await gql.query(PIPELINES, by_id))["pipelines"]["totalCount"] == 1
-
-
-# --- stages ---------------------------------------------------------------------------------
-
-
-async def test_add_a_stage_at_a_position(gql: GraphQLClient) -> None:
-    pipeline = await _pipeline(gql)
-    created = await gql.mutate(
-        CREATE_STAGE,
-        {
-            "input": {
-                "pipelineId": pipeline["id"],
-                "name": "Trial",
-                "probability": 30,
-                "position": 1,
-            }
-        },
-    )
-    stage = created["stage"]
-    assert (stage["position"], stage["kind"], stage["pipeline"]) == (
-        1,
-        "OPEN",
-        {"id": pipeline["id"]},
-    )
-    stored = await _read(gql, pipeline["id"])
-    assert [s["name"] for s in stored["stages"]] == [
-        "New",
-        "Trial",
-        "Demo",
-        "Closed won",
-        "Closed lost",
-    ]
-    assert [s["position"] for s in stored["stages"]] == [0, 1, 2, 3, 4]
-    assert stored["version"] == 2  # the board changed
-    # a place past the end, or a name taken, is refused
-    errors = await gql.user_errors(
-        CREATE_STAGE,
-        {
-            "input": {
-                "pipelineId": pipeline["id"],
-                "name": "TRIAL",
-                "probability": 100,
-                "kind": "WON",
-                "position": 6,
-            }
-        },
-    )
-    assert _fields(errors) == {("input", "position"): "VALIDATION", ("input", "name"): "DUPLICATE"}
-    assert len((await _read(gql, pipeline["id"]))["stages"]) == 5
-    # the default place is the end
-    last = await gql.mutate(
-        CREATE_STAGE,
-        {"input": {"pipelineId": pipeline["id"], "name": "Parked", "probability": 0}},
-    )
-    assert last["stage"]["position"] == 5
-
-
-async def test_update_a_stage(gql: GraphQLClient) -> None:
-    pipeline = await _pipeline(gql)
-    demo = pipeline["stages"][1]
-    updated = await gql.mutate(
-        UPDATE_STAGE,
-        {"input": {"id": demo["id"], "expectedVersion": 1, "name": "Pilot", "probability": 55}},
-    )
-    assert {k: updated["stage"][k] for k in ("name", "probability", "version")} == {
-        "name": "Pilot",
-        "probability": 55,
-        "version": 2,
-    }
-    errors = await gql.user_errors(
-        UPDATE_STAGE, {"input": {"id": demo["id"], "expectedVersion": 1, "name": "Stale"}}
-    )
-    assert _fields(errors) == {("input", "expectedVersion"): "CONFLICT"}
-    # the only LOST stage cannot become OPEN
-    lost = pipeline["stages"][3]
-    errors = await gql.user_errors(
-        UPDATE_STAGE, {"input": {"id": lost["id"], "expectedVersion": 1, "kind": "OPEN"}}
-    )
-    assert errors == [
-        {
-            "field": ["input", "kind"],
-            "message": "A pipeline needs at least one LOST stage.",
-            "code": "VALIDATION",
-        }
-    ]
-    errors = await gql.user_errors(
-        UPDATE_STAGE, {"input": {"id": demo["id"], "expectedVersion": 2, "probability": 101}}
-    )
-    assert _fields(errors) == {("input", "probability"): "VALIDATION"}
-    # a stage without deals changes its kind while every kind keeps a stage
-    new = pipeline["stages"][0]
-    changed = await gql.mutate(
-        UPDATE_STAGE, {"input": {"id": new["id"], "expectedVersion": 1, "kind": "LOST"}}
-    )
-    assert changed["stage"]["kind"] == "LOST"
-
-
-async def test_a_stage_with_deals_keeps_its_kind(gql: GraphQLClient) -> None:
-    pipeline = await _pipeline(gql)
-    demo = pipeline["stages"][1]
-    await _deal(gql, demo["id"])
-    errors = await gql.user_errors(
-        UPDATE_STAGE, {"input": {"id": demo["id"], "expectedVersion": 1, "kind": "WON"}}
-    )
-    assert errors == [
-        {
-            "field": ["input", "kind"],
-            "message": "Demo holds 1 deal (counting deleted ones); move them to another stage "
-            "before changing its kind.",
-            "code": "CONFLICT",
-        }
-    ]
-    assert (await _read(gql, pipeline["id"]))["stages"][1]["kind"] == "OPEN"
-
-
-async def test_reorder_stages(gql: GraphQLClient) -> None:
-    pipeline = await _pipeline(gql)
-    new, demo, won, lost = (s["id"] for s in pipeline["stages"])
-    reordered = await gql.mutate(
-        REORDER,
-        {"input": {"pipelineId": pipeline["id"], "stageIds": [demo, new, lost, won]}},
-    )
-    stages = reordered["pipeline"]["stages"]
-    assert [s["name"] for s in stages] == ["Demo", "New", "Closed lost", "Closed won"]
-    assert [s["position"] for s in stages] == [0, 1, 2, 3]
-    assert [s["name"] for s in (await _read(gql, pipeline["id"]))["stages"]] == [
-        "Demo",
-        "New",
-        "Closed lost",
-        "Closed won",
-    ]
-
-
-async def test_reorder_needs_exactly_the_pipelines_stages(gql: GraphQLClient) -> None:
-    pipeline = await _pipeline(gql)
-    other = await _pipeline(gql)
-    new, demo, won, lost = (s["id"] for s in pipeline["stages"])
-    foreign = other["stages"][0]["id"]
-    wrong_sets = {
-        "missing": [demo, new, won],
-        "foreign": [demo, new, won, foreign],
-        "repeated": [demo, new, won, lost, lost],
-        "extra": [demo, new, won, lost, foreign],
-    }
-    for label, stage_ids in wrong_sets.items():
-        errors = await gql.user_errors(
-            REORDER, {"input": {"pipelineId": pipeline["id"], "stageIds": stage_ids}}
-        )
-        assert _fields(errors) == {("input", "stageIds"): "VALIDATION"}, label
-        assert errors[0]["message"].startswith("Give every stage of the pipeline exactly once")
-    errors = await gql.user_errors(
-        REORDER,
-        {"input": {"pipelineId": pipeline["id"], "stageIds": [demo, new, won, pipeline["id"]]}},
-    )
-    assert _fields(errors) == {("input", "stageIds", "3"): "VALIDATION"}
-    errors = await gql.user_errors(
-        REORDER,
-        {
-            "input": {
-                "pipelineId": pipeline["id"],
-                "stageIds": [demo, new, won, lost],
-                "expectedVersion": 7,
-            }
-        },
-    )
-    assert _fields(errors) == {("input", "expectedVersion"): "CONFLICT"}
-    stored = await _read(gql, pipeline["id"])
-    assert [s["id"] for s in stored["stages"]] == [new, demo, won, lost]
-    assert stored["version"] == 1
-
-
-async def test_a_stage_with_deals_is_removed_only_after_they_move(gql: GraphQLClient) -> None:
-    # two deals in Demo, one of them deleted
-    pipeline = await _pipeline(gql)
-    new, demo, _, _ = (s["id"] for s in pipeline["stages"])
-    kept = await _deal(gql, demo)
-    gone = await _deal(gql, demo)
-    await gql.mutate(DELETE_DEAL, {"input": {"id": gone["id"]}})
-    # refused, naming how many deals are in it
-    errors = await gql.user_errors(REMOVE_STAGE, {"input": {"id": demo}})
-    assert errors == [
-        {
-            "field": ["input", "id"],
-            "message": "Demo holds 2 deals (counting deleted ones); move them to another "
-            "stage first.",
-            "code": "CONFLICT",
-        }
-    ]
-    await gql.mutate(
-        MOVE_DEAL, {"input": {"id": kept["id"], "expectedVersion": kept["version"], "stageId": new}}
-    )
-    errors = await gql.user_errors(REMOVE_STAGE, {"input": {"id": demo}})
-    assert errors[0]["message"].startswith("Demo holds 1 deal ")
-    restored = await gql.mutate(RESTORE_DEAL, {"input": {"id": gone["id"]}})
-    await gql.mutate(
-        MOVE_DEAL,
-        {
-            "input": {
-                "id": gone["id"],
-                "expectedVersion": restored["deal"]["version"],
-                "stageId": new,
-            }
-        },
-    )
-    # removed
-    removed = await gql.mutate(REMOVE_STAGE, {"input": {"id": demo}})
-    assert removed["stage"] == {"id": demo, "name": "Demo"}
-    stored = await _read(gql, pipeline["id"])
-    assert [(s["name"], s["position"]) for s in stored["stages"]] == [
-        ("New", 0),
-        ("Closed won", 1),
-        ("Closed lost", 2),
-    ]
-    assert (await gql.query(NODE, {"id": demo}))["node"] is None
-    # the deals' history still names it
-    history = (await gql.query(DEAL_HISTORY, {"id": kept["id"]}))["deal"]["stageHistory"]
-    assert [(h["fromStage"] and h["fromStage"]["name"], h["toStage"]["name"]) for h in history] == [
-        (None, "Demo"),
-        ("Demo", "New"),
-    ]
-    # and it cannot be used any more
-    errors = await gql.user_errors(
-        MOVE_DEAL, {"input": {"id": kept["id"], "expectedVersion": 2, "stageId": demo}}
-    )
-    assert _fields(errors) == {("input", "stageId"): "NOT_FOUND"}
-
-
-async def test_the_last_won_stage_cannot_be_removed(gql: GraphQLClient) -> None:
-    pipeline = await _pipeline(gql)
-    won = pipeline["stages"][2]["id"]
-    errors = await gql.user_errors(REMOVE_STAGE, {"input": {"id": won}})
-    assert errors == [
-        {
-            "field": ["input", "id"],
-            "message": "A pipeline needs at least one WON stage.",
-            "code": "VALIDATION",
-        }
-    ]
-    errors = await gql.user_errors(REMOVE_STAGE, {"input": {"id": encode_id("Stage", 2**31 - 1)}})
-    assert _fields(errors) == {("input", "id"): "NOT_FOUND"}
