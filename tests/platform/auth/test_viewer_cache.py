@@ -18,14 +18,7 @@ from crm_graphql.platform.auth.models import AccessToken
 from crm_graphql.platform.auth.permissions import Permission
 from crm_graphql.platform.auth.viewers import ViewerCache
 from crm_graphql.platform.users.models import UserRole
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import MovableClock
 
 
 @pytest.fixture
@@ -80,7 +73,7 @@ async def counted(cache: ViewerCache, reader: Reader, secret: str) -> tuple[Any,
 
 async def test_a_cached_viewer_costs_no_statement(resources: Resources, reader: Reader) -> None:
     issued = await new_token(resources)
-    cache = ViewerCache(5, clock=Clock())
+    cache = ViewerCache(5, clock=MovableClock().monotonic)
     first, statements = await counted(cache, reader, issued.secret)
     assert first is not None
     assert first.token_id == issued.record.id
@@ -94,13 +87,13 @@ async def test_a_change_outside_the_api_is_seen_when_the_lifetime_ends(
     resources: Resources, reader: Reader
 ) -> None:
     issued = await new_token(resources)
-    clock = Clock()
-    cache = ViewerCache(5, clock=clock)
+    clock = MovableClock()
+    cache = ViewerCache(5, clock=clock.monotonic, now=clock.utcnow)
     assert await cache.viewer(reader, issued.secret) is not None
     await revoke_in_database(resources, issued.record.id)
-    clock.now += 4.9
+    clock.advance(4.9)
     assert await cache.viewer(reader, issued.secret) is not None  # within the lifetime
-    clock.now += 0.2
+    clock.advance(0.2)
     assert await cache.viewer(reader, issued.secret) is None
     assert len(cache) == 0  # refusals are not kept
 
@@ -109,20 +102,20 @@ async def test_a_viewer_is_not_kept_past_its_token_expiry(
     resources: Resources, reader: Reader
 ) -> None:
     issued = await new_token(resources, expires_in=timedelta(seconds=30))
-    clock = Clock()
-    cache = ViewerCache(3600, clock=clock)
+    clock = MovableClock()
+    cache = ViewerCache(3600, clock=clock.monotonic, now=clock.utcnow)
     assert await cache.viewer(reader, issued.secret) is not None
-    clock.now += 29
+    clock.advance(29)
     _, statements = await counted(cache, reader, issued.secret)
     assert statements == 0
-    clock.now += 2  # past the token's expiry on the cache's clock: looked up again
+    clock.advance(2)  # past the token's expiry on the cache's clock: looked up again
     _, statements = await counted(cache, reader, issued.secret)
     assert statements == 1
 
 
 async def test_clear_empties_the_cache(resources: Resources, reader: Reader) -> None:
     issued = await new_token(resources)
-    cache = ViewerCache(5, clock=Clock())
+    cache = ViewerCache(5, clock=MovableClock().monotonic)
     assert await cache.viewer(reader, issued.secret) is not None
     await revoke_in_database(resources, issued.record.id)
     cache.clear()
@@ -146,7 +139,7 @@ async def test_a_viewer_read_while_the_cache_was_cleared_is_not_kept(
     resources: Resources,
 ) -> None:
     issued = await new_token(resources)
-    cache = ViewerCache(5, clock=Clock())
+    cache = ViewerCache(5, clock=MovableClock().monotonic)
     reader = ClearingReader(resources.engine)
     reader.cache = cache
     assert await cache.viewer(reader, issued.secret) is not None
@@ -157,7 +150,7 @@ async def test_a_cache_of_zero_seconds_looks_every_token_up(
     resources: Resources, reader: Reader
 ) -> None:
     issued = await new_token(resources)
-    cache = ViewerCache(0, clock=Clock())
+    cache = ViewerCache(0, clock=MovableClock().monotonic)
     for _ in range(2):
         viewer, statements = await counted(cache, reader, issued.secret)
         assert viewer is not None
