@@ -20,6 +20,7 @@ test: $(STAMP) lint types pytest
 lint: $(STAMP)
 	$(BIN)/ruff format --check crm_graphql tests migrations bench
 	$(BIN)/ruff check crm_graphql tests migrations bench
+	$(BIN)/lint-imports
 
 types: $(STAMP)
 	$(BIN)/mypy

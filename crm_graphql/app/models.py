@@ -12,19 +12,15 @@ from crm_graphql.customers.models import (
     Gender,
     LifecycleStage,
 )
+from crm_graphql.deals.models import Deal, DealStageChange, DealStatus
 from crm_graphql.interactions.models import Interaction, InteractionDirection, InteractionKind
-from crm_graphql.orders.models import Order, OrderItem, OrderStatus, Payment, PaymentMethod
-from crm_graphql.pipeline.models import (
+from crm_graphql.leads.models import (
     AssignmentStrategy,
-    Deal,
-    DealStageChange,
-    DealStatus,
     LeadAssignmentRule,
-    Pipeline,
-    Stage,
-    StageKind,
     lead_assignment_rule_users,
 )
+from crm_graphql.orders.models import Order, OrderItem, OrderStatus, Payment, PaymentMethod
+from crm_graphql.pipelines.models import Pipeline, Stage, StageKind
 from crm_graphql.platform.audit.models import AuditRecord
 from crm_graphql.platform.auth.models import AccessToken, LoginAttempt, TokenKind
 from crm_graphql.platform.events.models import Event, EventEntity, EventKind

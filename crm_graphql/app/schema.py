@@ -17,7 +17,12 @@ from crm_graphql.core.errors import BadRequestError
 from crm_graphql.core.settings import Settings
 from crm_graphql.customers.mutations import CustomerMutation
 from crm_graphql.customers.queries import CustomerQuery
-from crm_graphql.dashboard.api import DashboardQuery, DashboardSubscription
+from crm_graphql.dashboard.queries import DashboardQuery
+from crm_graphql.dashboard.subscriptions import DashboardSubscription
+from crm_graphql.deals.mutations import DealMutation
+from crm_graphql.deals.queries import DealQuery, PipelineBoardQuery
+from crm_graphql.deals.subscriptions import DealSubscription
+from crm_graphql.forecasts.queries import ForecastQuery
 from crm_graphql.graphql.arguments import ObjectId
 from crm_graphql.graphql.extensions import (
     Authorization,
@@ -37,12 +42,12 @@ from crm_graphql.graphql.security.hardening import (
 )
 from crm_graphql.interactions.mutations import InteractionMutation
 from crm_graphql.interactions.queries import InteractionQuery
+from crm_graphql.leads.mutations import LeadAssignmentMutation
+from crm_graphql.leads.queries import LeadAssignmentQuery
 from crm_graphql.orders.mutations import OrderMutation
 from crm_graphql.orders.queries import OrderQuery
-from crm_graphql.pipeline.analytics_queries import PipelineAnalyticsQuery
-from crm_graphql.pipeline.mutations import DealMutation, LeadAssignmentMutation, PipelineMutation
-from crm_graphql.pipeline.queries import PipelineQuery
-from crm_graphql.pipeline.subscriptions import PipelineSubscription
+from crm_graphql.pipelines.mutations import PipelineMutation
+from crm_graphql.pipelines.queries import PipelineQuery
 from crm_graphql.platform.audit.queries import AuditQuery
 from crm_graphql.platform.auth.mutations import AuthMutation
 from crm_graphql.platform.auth.queries import AuthQuery
@@ -89,9 +94,12 @@ class Query(
     OrderQuery,
     InteractionQuery,
     PipelineQuery,
+    DealQuery,
+    LeadAssignmentQuery,
     UserQuery,
     AuditQuery,
-    PipelineAnalyticsQuery,
+    PipelineBoardQuery,
+    ForecastQuery,
     DashboardQuery,
 ):
     pass
@@ -118,7 +126,7 @@ class Mutation(
     description="Live updates over WebSocket (graphql-transport-ws on /graphql); sign in with "
     '`connection_init` payload `{"Authorization": "Bearer <token>"}`.'
 )
-class Subscription(EventSubscription, PipelineSubscription, DashboardSubscription):
+class Subscription(EventSubscription, DealSubscription, DashboardSubscription):
     pass
 
 

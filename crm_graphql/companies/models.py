@@ -9,11 +9,14 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_graphql.core.db import Base, SoftDeletable, Versioned, enum_type
+from crm_graphql.data.access import owned_rows, unowned
+from crm_graphql.platform.events.evented import evented
+from crm_graphql.platform.events.models import EventEntity
 
 if TYPE_CHECKING:
     from crm_graphql.customers.models import Address, Customer
+    from crm_graphql.deals.models import Deal
     from crm_graphql.orders.models import Order
-    from crm_graphql.pipeline.models import Deal
     from crm_graphql.platform.users.models import User
     from crm_graphql.tags.models import Tag
 
@@ -49,3 +52,8 @@ class Company(Versioned, SoftDeletable, Base):
         secondaryjoin="Customer.id == Order.customer_id",
         viewonly=True,
     )
+
+
+# SALES and MANAGER reach their (team's) companies and unowned ones
+owned_rows(Company, Company.owner_id, unowned(Company.owner_id))
+evented(Company, EventEntity.COMPANY)

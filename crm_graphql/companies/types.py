@@ -12,6 +12,7 @@ from crm_graphql.companies.models import Company, CompanySize
 from crm_graphql.customers.inputs import AddressFilter, CustomerFilter, CustomerSort
 from crm_graphql.customers.models import AddressKind
 from crm_graphql.customers.types import PAGE_ARGS_DOC, AddressType, CustomerType
+from crm_graphql.deals.refs import DealFilterRef, DealRef, DealSortRef
 from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
 from crm_graphql.graphql.fields import related_connection, related_one, to_many, to_one
 from crm_graphql.graphql.filters import EnumFilter
@@ -20,8 +21,6 @@ from crm_graphql.graphql.relay import Connection, GraphInfo, Node, NodeType, reg
 if TYPE_CHECKING:
     from crm_graphql.orders.inputs import OrderFilter, OrderSort
     from crm_graphql.orders.types import OrderType
-    from crm_graphql.pipeline.inputs import DealFilter, DealSort
-    from crm_graphql.pipeline.types import DealType
     from crm_graphql.platform.users.types import UserType
     from crm_graphql.tags.inputs import TagFilter, TagSort
     from crm_graphql.tags.types import TagType
@@ -34,9 +33,6 @@ TagSortArg = Annotated["TagSort", strawberry.lazy("crm_graphql.tags.inputs")]
 Order = Annotated["OrderType", strawberry.lazy("crm_graphql.orders.types")]
 OrderFilterArg = Annotated["OrderFilter", strawberry.lazy("crm_graphql.orders.inputs")]
 OrderSortArg = Annotated["OrderSort", strawberry.lazy("crm_graphql.orders.inputs")]
-Deal = Annotated["DealType", strawberry.lazy("crm_graphql.pipeline.types")]
-DealFilterArg = Annotated["DealFilter", strawberry.lazy("crm_graphql.pipeline.inputs")]
-DealSortArg = Annotated["DealSort", strawberry.lazy("crm_graphql.pipeline.inputs")]
 
 
 @register(Company)
@@ -164,13 +160,13 @@ class CompanyType(NodeType, Node):
     async def deals(
         self,
         info: GraphInfo,
-        filter: Annotated[DealFilterArg | None, FILTER] = None,
-        order_by: Annotated[list[DealSortArg] | None, ORDER_BY] = None,
+        filter: Annotated[DealFilterRef | None, FILTER] = None,
+        order_by: Annotated[list[DealSortRef] | None, ORDER_BY] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[Deal]:
+    ) -> Connection[DealRef]:
         return await related_connection(
             info,
             self,

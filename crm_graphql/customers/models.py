@@ -6,16 +6,30 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    and_,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm_graphql.companies.models import Company
 from crm_graphql.core.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type
+from crm_graphql.data.access import Viewer, also_visible, owned_rows
+from crm_graphql.data.ownership import part_of
+from crm_graphql.platform.events.evented import evented
+from crm_graphql.platform.events.models import EventEntity
 
 if TYPE_CHECKING:
-    from crm_graphql.companies.models import Company
+    from crm_graphql.deals.models import Deal
     from crm_graphql.interactions.models import Interaction
     from crm_graphql.orders.models import Order
-    from crm_graphql.pipeline.models import Deal
     from crm_graphql.platform.users.models import User
     from crm_graphql.privacy.models import Consent
     from crm_graphql.tags.models import Tag
@@ -145,3 +159,20 @@ class Address(Versioned, Base):
 
     customer: Mapped[Customer | None] = relationship(back_populates="addresses")
     company: Mapped[Company | None] = relationship(back_populates="addresses")
+
+
+def _unassigned_leads(viewer: Viewer) -> ColumnElement[bool]:
+    c = Customer.__table__.c
+    return and_(c.owner_id.is_(None), c.lifecycle_stage == LifecycleStage.LEAD.value)
+
+
+# SALES and MANAGER reach their (team's) customers and unassigned leads, and the companies
+# their customers work for
+owned_rows(Customer, Customer.owner_id, _unassigned_leads)
+also_visible(Company, through=Customer.company_id)
+part_of(ContactMethod.customer_id, Customer, field="contactMethods", in_history=True)
+part_of(Address.customer_id, Customer, field="addresses", in_history=True)
+part_of(Address.company_id, Company, field="addresses")
+evented(
+    Customer, EventEntity.CUSTOMER, customer=Customer.id, hidden=frozenset({"national_id_index"})
+)

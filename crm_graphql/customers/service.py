@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,13 +38,28 @@ from crm_graphql.data.records import (
     find_all,
     visible,
 )
-from crm_graphql.pipeline.assignment import assign_lead
 from crm_graphql.platform.audit.recorder import note
 from crm_graphql.platform.users.service import require_active_user
 from crm_graphql.tags.service import require_tags
 
 MAX_CONTACT_METHODS = 50
 MAX_ADDRESSES = 20
+
+
+class CustomerCreated(Protocol):
+    """Work another domain does in the transaction that creates a customer, once the customer
+    is flushed (lead assignment gives a new lead its owner)."""
+
+    def __call__(self, *, session: AsyncSession, customer: Customer) -> Awaitable[object]: ...
+
+
+_ON_CREATED: list[CustomerCreated] = []
+
+
+def on_customer_created(hook: CustomerCreated) -> None:
+    """Registers `hook` with create_customer; hooks run in the order they were registered."""
+    if hook not in _ON_CREATED:
+        _ON_CREATED.append(hook)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +210,8 @@ async def create_customer(
     if secret:  # the envelope is bound to the row id, known only now
         customer.national_id_enc, customer.national_id_index = cipher.seal(customer.id, secret)
         await session.flush()
-    await assign_lead(session=session, customer=customer)
+    for hook in _ON_CREATED:
+        await hook(session=session, customer=customer)
     return customer
 
 

@@ -23,6 +23,7 @@ from crm_graphql.customers.models import (
     LifecycleStage,
 )
 from crm_graphql.customers.national_id import NationalIdCipher
+from crm_graphql.deals.refs import DealFilterRef, DealRef, DealSortRef
 from crm_graphql.graphql.arguments import FILTER, ORDER_BY, After, Before, First, Last
 from crm_graphql.graphql.fields import (
     batched,
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
     from crm_graphql.interactions.types import InteractionType
     from crm_graphql.orders.inputs import OrderFilter, OrderSort
     from crm_graphql.orders.types import OrderType
-    from crm_graphql.pipeline.inputs import DealFilter, DealSort
-    from crm_graphql.pipeline.types import DealType
     from crm_graphql.platform.users.types import UserType
     from crm_graphql.privacy.types import ConsentType
     from crm_graphql.tags.inputs import TagFilter, TagSort
@@ -60,9 +59,6 @@ Order = Annotated["OrderType", strawberry.lazy("crm_graphql.orders.types")]
 OrderFilterArg = Annotated["OrderFilter", strawberry.lazy("crm_graphql.orders.inputs")]
 OrderSortArg = Annotated["OrderSort", strawberry.lazy("crm_graphql.orders.inputs")]
 Interaction = Annotated["InteractionType", strawberry.lazy("crm_graphql.interactions.types")]
-Deal = Annotated["DealType", strawberry.lazy("crm_graphql.pipeline.types")]
-DealFilterArg = Annotated["DealFilter", strawberry.lazy("crm_graphql.pipeline.inputs")]
-DealSortArg = Annotated["DealSort", strawberry.lazy("crm_graphql.pipeline.inputs")]
 Consent = Annotated["ConsentType", strawberry.lazy("crm_graphql.privacy.types")]
 InteractionFilterArg = Annotated[
     "InteractionFilter", strawberry.lazy("crm_graphql.interactions.inputs")
@@ -282,13 +278,13 @@ class CustomerType(NodeType, Node):
     async def deals(
         self,
         info: GraphInfo,
-        filter: Annotated[DealFilterArg | None, FILTER] = None,
-        order_by: Annotated[list[DealSortArg] | None, ORDER_BY] = None,
+        filter: Annotated[DealFilterRef | None, FILTER] = None,
+        order_by: Annotated[list[DealSortRef] | None, ORDER_BY] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[Deal]:
+    ) -> Connection[DealRef]:
         return await related_connection(
             info,
             self,

@@ -14,8 +14,9 @@ from crm_graphql.core.money import divide_half_even
 from crm_graphql.customers.models import Customer, LifecycleStage
 from crm_graphql.data.loaders import Scope
 from crm_graphql.data.reader import AnyRow
+from crm_graphql.deals.models import Deal, DealStatus
 from crm_graphql.orders.models import Order
-from crm_graphql.pipeline.models import Deal, DealStatus, Stage
+from crm_graphql.pipelines.models import Stage
 
 Rows = Callable[[Executable], Awaitable[Sequence[AnyRow]]]
 

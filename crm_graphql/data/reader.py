@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Executable, Row
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from crm_graphql.core.db import reading_engine
 
@@ -41,3 +41,10 @@ class Reader:
     async def scalar(self, statement: Executable) -> Any:
         rows = await self.rows(statement)
         return rows[0][0] if rows else None
+
+
+async def read_rows(db: Reader | AsyncSession, statement: Executable) -> Sequence[AnyRow]:
+    """Requests read through their Reader; background work (subscriptions) may hold a session."""
+    if isinstance(db, AsyncSession):
+        return (await db.execute(statement)).all()
+    return await db.rows(statement)

@@ -1,0 +1,1 @@
+"""Tools for developers: deterministic, realistic demo data of any size."""

@@ -10,9 +10,12 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_graphql.core.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type
+from crm_graphql.customers.models import Customer
+from crm_graphql.data.ownership import part_of
+from crm_graphql.platform.events.evented import evented
+from crm_graphql.platform.events.models import EventEntity
 
 if TYPE_CHECKING:
-    from crm_graphql.customers.models import Customer
     from crm_graphql.platform.users.models import User
 
 
@@ -46,3 +49,7 @@ class Interaction(Versioned, SoftDeletable, Base):
 
     customer: Mapped[Customer] = relationship(back_populates="interactions")
     user: Mapped[User | None] = relationship()
+
+
+part_of(Interaction.customer_id, Customer, field="interactions")
+evented(Interaction, EventEntity.INTERACTION, customer=Interaction.customer_id)

@@ -10,9 +10,12 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_graphql.core.db import Base, SoftDeletable, UTCDateTime, Versioned, enum_type, utcnow
+from crm_graphql.customers.models import Customer
+from crm_graphql.data.ownership import part_of
+from crm_graphql.platform.events.evented import evented
+from crm_graphql.platform.events.models import EventEntity
 
 if TYPE_CHECKING:
-    from crm_graphql.customers.models import Customer
     from crm_graphql.products.models import Product
 
 
@@ -93,3 +96,9 @@ class Payment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="payments")
+
+
+part_of(Order.customer_id, Customer, field="orders")
+part_of(OrderItem.order_id, Order, field="items")
+part_of(Payment.order_id, Order, field="payments")
+evented(Order, EventEntity.ORDER, customer=Order.customer_id)

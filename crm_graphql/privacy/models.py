@@ -8,6 +8,8 @@ from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_graphql.core.db import Base, UTCDateTime, utcnow
+from crm_graphql.customers.models import Customer
+from crm_graphql.data.ownership import part_of
 
 
 class Consent(Base):
@@ -24,3 +26,6 @@ class Consent(Base):
     source: Mapped[str | None] = mapped_column(String(100))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+part_of(Consent.customer_id, Customer, field="consents")

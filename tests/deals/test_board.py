@@ -14,8 +14,8 @@ from starlette.applications import Starlette
 from crm_graphql.core.db import write_session
 from crm_graphql.core.ids import encode_id
 from crm_graphql.data.reader import Reader
-from crm_graphql.pipeline.analytics import board_totals
-from crm_graphql.pipeline.models import StageKind
+from crm_graphql.deals.board import board_totals
+from crm_graphql.pipelines.models import StageKind
 from crm_graphql.platform.users.models import UserRole
 from tests.forecasts.pipeline_data import PipelineData, money, new_pipeline, new_user
 from tests.support import factories

@@ -16,8 +16,9 @@ from crm_graphql.core.db import create_engine
 from crm_graphql.core.migrations import upgrade
 from crm_graphql.core.settings import Settings
 from crm_graphql.customers.models import Customer, LifecycleStage
+from crm_graphql.deals.models import Deal, DealStageChange, DealStatus
 from crm_graphql.devtools.seed import CUSTOMERS_PER_DEAL, DEMO_USERS, SeedError, SeedReport, seed
-from crm_graphql.pipeline.models import Deal, DealStageChange, DealStatus, Pipeline, Stage
+from crm_graphql.pipelines.models import Pipeline, Stage
 from crm_graphql.platform.users.models import UserRole
 from tests.support.databases import fresh_database
 

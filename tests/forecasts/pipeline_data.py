@@ -14,14 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm_graphql.companies.models import Company
 from crm_graphql.core.ids import encode_id
 from crm_graphql.core.money import exponent
-from crm_graphql.pipeline.models import (
-    Deal,
-    DealStageChange,
-    DealStatus,
-    Pipeline,
-    Stage,
-    StageKind,
-)
+from crm_graphql.deals.models import Deal, DealStageChange, DealStatus
+from crm_graphql.pipelines.models import Pipeline, Stage, StageKind
 from crm_graphql.platform.users.models import UserRole
 from tests.support.graphql_client import SignIn
 

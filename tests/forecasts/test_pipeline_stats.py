@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 from crm_graphql.core.db import write_session
 from crm_graphql.core.ids import encode_id
-from crm_graphql.pipeline.models import StageKind
+from crm_graphql.pipelines.models import StageKind
 from crm_graphql.platform.users.models import UserRole
 from tests.forecasts.pipeline_data import PipelineData, at, new_pipeline, new_user
 from tests.support.databases import sqlite_only

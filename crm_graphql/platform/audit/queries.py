@@ -10,8 +10,8 @@ from typing import Annotated
 import strawberry
 from sqlalchemy import ColumnElement, FromClause, Subquery, and_, func, select, union_all
 
-from crm_graphql.customers.models import Address, ContactMethod
 from crm_graphql.data.loaders import PARENT, POSITION
+from crm_graphql.data.ownership import parts_of
 from crm_graphql.data.pagination import Ordering, Page, SortTerm, make_page
 from crm_graphql.data.reader import AnyRow
 from crm_graphql.graphql.arguments import FILTER, After, Before, First, Last
@@ -78,6 +78,16 @@ class History:
     entity_type: str
     parts: tuple[Part, ...] = ()
 
+    @classmethod
+    def of(cls, entity_type: str) -> History:
+        """The history of `entity_type`: with the parts declared to show in it."""
+        parts = tuple(
+            Part(p.part.__name__, p.part.__table__, p.link)
+            for p in parts_of(entity_type)
+            if p.in_history
+        )
+        return cls(entity_type, parts)
+
     def rows(self, keys: Sequence[int], scope: Sequence[ColumnElement[bool]]) -> Subquery:
         """A subquery of audit rows and the parent key each belongs to (PARENT)."""
         audit = AuditRecord.__table__
@@ -98,15 +108,6 @@ class History:
                 .where(parent.in_(keys), *scope)
             )
         return union_all(*branches).subquery()
-
-
-CUSTOMER_HISTORY = History(
-    "Customer",
-    (
-        Part("ContactMethod", ContactMethod.__table__, "customer_id"),
-        Part("Address", Address.__table__, "customer_id"),
-    ),
-)
 
 
 async def history_connection(
@@ -170,7 +171,13 @@ async def customer_history(
 ) -> Connection[AuditRecordType]:
     """A customer's history: its records and those of its contact methods and addresses."""
     return await history_connection(
-        info, CUSTOMER_HISTORY, customer_pk, first=first, after=after, last=last, before=before
+        info,
+        History.of("Customer"),
+        customer_pk,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
     )
 
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, and_, exists, false, or_, select, text
+from sqlalchemy import ColumnElement, Executable, and_, exists, false, or_, select, text, true
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.sql.elements import False_, True_
 
 from crm_graphql.core.db import Base, utcnow
+from crm_graphql.data.access import Viewer, custom_rule, row_rule
 from crm_graphql.data.reader import AnyRow, Reader
 from crm_graphql.platform.audit.models import GENESIS_HASH, AuditRecord
 
@@ -212,7 +213,7 @@ async def verify(
 
 def audit_rule(rule: Callable[[type[Base]], ColumnElement[bool]]) -> ColumnElement[bool]:
     """The audit records a viewer limited to some rows may read: those of objects it may
-    reach now, `rule` being its row rule per model (auth/access.row_rule). Records of objects
+    reach now, `rule` being its row rule per model (data/access.row_rule). Records of objects
     that are gone, or of types without a model, are left out for such viewers."""
     audit = AuditRecord.__table__
     alternatives = []
@@ -235,3 +236,13 @@ def audit_rule(rule: Callable[[type[Base]], ColumnElement[bool]]) -> ColumnEleme
         )
         alternatives.append(and_(is_type, reachable))
     return or_(false(), *alternatives)
+
+
+def _audit_row_rule(viewer: Viewer) -> ColumnElement[bool]:
+    # an audit record shows its object's values: readable where the object is
+    if not viewer.owns_only_its_records:
+        return true()
+    return audit_rule(lambda target: row_rule(viewer, target))
+
+
+custom_rule(AuditRecord, _audit_row_rule)

@@ -1,10 +1,12 @@
 """The permission matrix, written down once: what each role may do, and what each root field
-of the API needs. Enforcement (auth/access.py) and the README's roles table both read it."""
+of the API needs. Enforcement (the viewers built here, data/access.py's row rules, the
+GraphQL extension) and the README's roles table all read it."""
 
 from __future__ import annotations
 
 import enum
 
+from crm_graphql.data.access import Viewer
 from crm_graphql.platform.users.models import UserRole
 
 
@@ -196,6 +198,29 @@ MODEL_READ: dict[str, Permission] = {
     "AccessToken": P.TOKENS_MANAGE,
     "AuditRecord": P.AUDIT_READ,
 }
+
+
+def viewer_of(
+    *,
+    user_id: int,
+    role: UserRole,
+    token_id: int,
+    scopes: frozenset[Permission] | None,
+    reports: frozenset[int] = frozenset(),
+) -> Viewer:
+    """The viewer a token of this user stands for: its role's rights, narrowed to the token's
+    scopes; root fields that need no permission (Access) are open to every viewer."""
+    granted = ROLE_PERMISSIONS[role]
+    permissions = granted if scopes is None else granted & scopes
+    return Viewer(
+        user_id=user_id,
+        role=role,
+        token_id=token_id,
+        permissions=permissions | frozenset(Access),
+        team=frozenset({user_id}) | (reports if role is UserRole.MANAGER else frozenset()),
+        owns_only_its_records=role in OWNERSHIP_SCOPED,
+        unreadable=frozenset(m for m, need in MODEL_READ.items() if need not in permissions),
+    )
 
 
 def roles_table() -> str:

@@ -21,7 +21,7 @@ from crm_graphql.data.reader import Reader
 from crm_graphql.data.records import find
 from crm_graphql.platform.auth.models import AccessToken, LoginAttempt, TokenKind
 from crm_graphql.platform.auth.passwords import MIN_LENGTH, hash_password, verify_password
-from crm_graphql.platform.auth.permissions import Permission
+from crm_graphql.platform.auth.permissions import Permission, viewer_of
 from crm_graphql.platform.users.models import User, UserRole
 
 TOKEN_PREFIX = "crm_"
@@ -204,7 +204,7 @@ async def signed_in(
         found = await reader.rows(select(u.id).where(u.manager_id == row.user_id))
         reports = frozenset(r.id for r in found)
     scopes = frozenset(Permission(s) for s in row.scopes.split()) if row.scopes else None
-    viewer = Viewer.of(
+    viewer = viewer_of(
         user_id=row.user_id, role=role, token_id=row.id, scopes=scopes, reports=reports
     )
     return SignedIn(viewer, row.expires_at)

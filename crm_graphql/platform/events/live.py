@@ -23,29 +23,16 @@ from graphql import GraphQLError
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.sql.elements import False_, True_
 
-from crm_graphql.companies.models import Company
-from crm_graphql.core.db import Base
 from crm_graphql.core.errors import BadRequestError
-from crm_graphql.customers.models import Customer
 from crm_graphql.data.access import Viewer, row_rule, scope_key
 from crm_graphql.data.reader import AnyRow, Reader
 from crm_graphql.graphql.context import Context
 from crm_graphql.graphql.relay import GraphInfo
-from crm_graphql.interactions.models import Interaction
-from crm_graphql.orders.models import Order
-from crm_graphql.pipeline.models import Deal
 from crm_graphql.platform.auth.permissions import ROOT_FIELDS
 from crm_graphql.platform.auth.service import authenticate
+from crm_graphql.platform.events.evented import of_entity
 from crm_graphql.platform.events.hub import EventHub, LoggedEvent, SubscriberDropped, Topic
-from crm_graphql.platform.events.models import EventEntity
 
-MODELS: dict[EventEntity, type[Base]] = {
-    EventEntity.CUSTOMER: Customer,
-    EventEntity.COMPANY: Company,
-    EventEntity.ORDER: Order,
-    EventEntity.INTERACTION: Interaction,
-    EventEntity.DEAL: Deal,
-}
 _CURSOR_PREFIX = "event:"
 RECHECK_SECONDS = 30.0
 T = TypeVar("T")
@@ -120,7 +107,7 @@ async def visible(
     same rights (they ask within moments); a replayed event is checked afresh, as its record
     may have changed hands since."""
     assert ctx.viewer is not None
-    model = MODELS[event.entity_type]
+    model = of_entity(event.entity_type).model
     rule = row_rule(ctx.viewer, model)
     if isinstance(rule, False_):
         return False
@@ -142,7 +129,7 @@ async def visible(
 async def record_row(ctx: Context, event: LoggedEvent) -> AnyRow | None:
     """The event's record as it is now (deleted ones too), read once per process for all its
     subscribers, whose right to see it `visible` has just checked."""
-    model = MODELS[event.entity_type]
+    model = of_entity(event.entity_type).model
     table = model.__table__
 
     async def read() -> AnyRow | None:

@@ -10,8 +10,9 @@ import strawberry
 from crm_graphql.core.errors import BadRequestError
 from crm_graphql.core.ids import decode_id
 from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.platform.events.evented import of_model
 from crm_graphql.platform.events.hub import Topic
-from crm_graphql.platform.events.live import MODELS, event_stream
+from crm_graphql.platform.events.live import event_stream
 from crm_graphql.platform.events.models import EventEntity
 from crm_graphql.platform.events.types import RecordEvent
 
@@ -20,7 +21,6 @@ AFTER = strawberry.argument(
     description="An event's `cursor`: first replay the events after it (missed while "
     "disconnected), then go on live. Without it, only events from now on."
 )
-ENTITY_BY_MODEL = {model.__name__: entity for entity, model in MODELS.items()}
 
 
 def records_topic(types: list[EventEntity] | None, ids: list[strawberry.ID] | None) -> Topic:
@@ -31,12 +31,12 @@ def records_topic(types: list[EventEntity] | None, ids: list[strawberry.ID] | No
         records = set()
         for value in ids:
             decoded = decode_id(str(value))
-            entity = ENTITY_BY_MODEL.get(decoded.type_name) if decoded else None
-            if decoded is None or entity is None:
+            evented = of_model(decoded.type_name) if decoded else None
+            if decoded is None or evented is None:
                 raise BadRequestError(
                     f"{value!r} is not the ID of a customer, company, order, interaction or deal."
                 )
-            records.add((entity, decoded.pk))
+            records.add((evented.entity, decoded.pk))
     return Topic(
         entity_types=frozenset(types) if types is not None else None,
         records=frozenset(records) if records is not None else None,

@@ -9,8 +9,9 @@ import strawberry
 
 from crm_graphql.core.ids import encode_id
 from crm_graphql.graphql.relay import NODE_TYPES, GraphInfo, Node, NodeType
+from crm_graphql.platform.events.evented import of_entity
 from crm_graphql.platform.events.hub import LoggedEvent
-from crm_graphql.platform.events.live import MODELS, encode_cursor, record_row
+from crm_graphql.platform.events.live import encode_cursor, record_row
 from crm_graphql.platform.events.models import EventEntity, EventKind
 from crm_graphql.platform.users.models import User
 from crm_graphql.platform.users.types import UserType
@@ -71,12 +72,12 @@ class RecordEvent(ChangeEvent):
         row = await record_row(info.context, self.event)
         if row is None:
             return None
-        node: NodeType = NODE_TYPES[MODELS[self.event.entity_type].__name__].from_row(row)
+        node: NodeType = NODE_TYPES[of_entity(self.event.entity_type).model.__name__].from_row(row)
         return node  # type: ignore[return-value]
 
     @classmethod
     def of(cls, event: LoggedEvent) -> RecordEvent:
-        model = MODELS[event.entity_type]
+        model = of_entity(event.entity_type).model
         return cls(  # type: ignore[call-arg]
             **cls.fields_of(event),
             record_type=event.entity_type,

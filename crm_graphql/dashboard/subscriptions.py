@@ -1,4 +1,4 @@
-"""The dashboard's root fields: a query for the first paint, a subscription to stay live."""
+"""The dashboard's subscription: the key figures, again whenever a change alters them."""
 
 from __future__ import annotations
 
@@ -9,38 +9,17 @@ from typing import Annotated
 import strawberry
 
 from crm_graphql.core.db import utcnow
-from crm_graphql.dashboard.service import Metrics, Rows, dashboard_metrics
+from crm_graphql.dashboard.queries import metrics_for
+from crm_graphql.dashboard.service import Metrics
 from crm_graphql.dashboard.types import DashboardMetrics
 from crm_graphql.data.access import scope_key
-from crm_graphql.graphql.context import Context
 from crm_graphql.graphql.relay import GraphInfo
-from crm_graphql.platform.auth.permissions import MODEL_READ
 from crm_graphql.platform.events.hub import Topic
 from crm_graphql.platform.events.live import encode_cursor, snapshot_stream
 from crm_graphql.platform.events.models import EventEntity
 from crm_graphql.platform.events.subscriptions import AFTER
 
 TOPIC = Topic(entity_types=frozenset({EventEntity.DEAL, EventEntity.CUSTOMER, EventEntity.ORDER}))
-
-
-async def _metrics(ctx: Context, rows: Rows, now: datetime) -> Metrics:
-    viewer = ctx.viewer
-    assert viewer is not None
-    return await dashboard_metrics(
-        rows=rows,
-        scope=ctx.scope,
-        can_read=lambda model: viewer.can(MODEL_READ[model]),
-        now=now,
-    )
-
-
-@strawberry.type
-class DashboardQuery:
-    @strawberry.field(description="Key figures now (subscribe to `dashboardMetrics` for more).")
-    async def dashboard_metrics(self, info: GraphInfo) -> DashboardMetrics:
-        now = utcnow()
-        metrics = await _metrics(info.context, info.context.reader.rows, now)
-        return DashboardMetrics.of(metrics, as_of=now, cursor=None)
 
 
 @strawberry.type
@@ -57,7 +36,7 @@ class DashboardSubscription:
 
         async def compute() -> tuple[datetime, Metrics]:
             now = utcnow()
-            return now, await _metrics(ctx, hub.rows, now)
+            return now, await metrics_for(ctx, hub.rows, now)
 
         viewer = ctx.viewer
         # "today" and "this month" are part of what the figures depend on

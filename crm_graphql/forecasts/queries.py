@@ -1,4 +1,4 @@
-"""Root fields of pipeline analytics: pipelineBoard, forecast and pipelineStats."""
+"""Root fields of pipeline analytics: forecast and pipelineStats."""
 
 from __future__ import annotations
 
@@ -7,58 +7,26 @@ from typing import Annotated
 
 import strawberry
 
-from crm_graphql.core.errors import BadRequestError, DomainError
-from crm_graphql.core.ids import expect_id
-from crm_graphql.graphql.arguments import FILTER
-from crm_graphql.graphql.relay import GraphInfo
-from crm_graphql.pipeline import analytics
-from crm_graphql.pipeline.analytics import ForecastGroupBy, ForecastPeriod
-from crm_graphql.pipeline.analytics_types import (
+from crm_graphql.forecasts import service
+from crm_graphql.forecasts.service import ForecastGroupBy, ForecastPeriod
+from crm_graphql.forecasts.types import (
     Forecast,
     ForecastBucketType,
-    PipelineBoard,
     PipelineStats,
     StageStatsType,
 )
-from crm_graphql.pipeline.inputs import DealFilter
-from crm_graphql.pipeline.models import Pipeline
-from crm_graphql.pipeline.types import PipelineType
-
-
-def _pipeline_key(value: str) -> int:
-    try:
-        return expect_id(value, "Pipeline", ("pipelineId",))
-    except DomainError as exc:
-        raise BadRequestError(f"`pipelineId`: {exc}") from exc
-
-
-async def _visible_pipeline(info: GraphInfo, value: str) -> PipelineType | None:
-    row = await info.context.loaders.by_id(Pipeline).load(_pipeline_key(value))
-    return None if row is None else PipelineType.from_row(row)
+from crm_graphql.graphql.relay import GraphInfo
+from crm_graphql.pipelines.queries import pipeline_key, visible_pipeline
 
 
 @strawberry.type
-class PipelineAnalyticsQuery:
-    @strawberry.field(
-        description="A pipeline's board: per stage, the number, sum and weighted sum of the "
-        "live deals you may see, and a page of them in board order. Null if the pipeline does "
-        "not exist or is deleted."
-    )
-    async def pipeline_board(
-        self,
-        info: GraphInfo,
-        pipeline_id: Annotated[strawberry.ID, strawberry.argument(description="The pipeline.")],
-        filter: Annotated[DealFilter | None, FILTER] = None,
-    ) -> PipelineBoard | None:
-        pipeline = await _visible_pipeline(info, pipeline_id)
-        return None if pipeline is None else PipelineBoard(pipeline=pipeline, filter=filter)
-
+class ForecastQuery:
     @strawberry.field(
         description="Committed, weighted and best-case revenue per calendar month or quarter "
         "(UTC) from `from` to `to`, split by owner, stage or pipeline and by currency. Won "
         "deals count in the period of their `closedAt`, open deals in that of their "
         "`expectedCloseDate`; open deals without an expected close date and lost deals are "
-        f"left out. The range may span at most {analytics.MAX_FORECAST_YEARS} years."
+        f"left out. The range may span at most {service.MAX_FORECAST_YEARS} years."
     )
     async def forecast(
         self,
@@ -87,10 +55,10 @@ class PipelineAnalyticsQuery:
         ],
     ) -> Forecast:
         ctx = info.context
-        periods, buckets = await analytics.forecast(
+        periods, buckets = await service.forecast(
             db=ctx.reader,
             scope=ctx.scope,
-            pipeline_id=None if pipeline_id is None else _pipeline_key(pipeline_id),
+            pipeline_id=None if pipeline_id is None else pipeline_key(pipeline_id),
             period=period,
             start=from_,
             end=to,
@@ -122,11 +90,11 @@ class PipelineAnalyticsQuery:
         ],
     ) -> PipelineStats | None:
         ctx = info.context
-        analytics.check_stats_range(from_, to)
-        pipeline = await _visible_pipeline(info, pipeline_id)
+        service.check_stats_range(from_, to)
+        pipeline = await visible_pipeline(info, pipeline_id)
         if pipeline is None:
             return None
-        stats = await analytics.stage_stats(
+        stats = await service.stage_stats(
             db=ctx.reader, scope=ctx.scope, pipeline_id=pipeline.pk, start=from_, end=to
         )
         return PipelineStats(stages=[StageStatsType.of(s) for s in stats])

@@ -1,4 +1,4 @@
-"""Filter, sort and mutation inputs of pipelines, their stages, deals and lead assignment."""
+"""Filter, sort and mutation inputs of deals and their stage history."""
 
 from __future__ import annotations
 
@@ -7,61 +7,22 @@ import enum
 
 import strawberry
 
-import crm_graphql.pipeline.enums  # noqa: F401  (registers the GraphQL enums)
+import crm_graphql.deals.enums  # noqa: F401  (registers the GraphQL enums)
 from crm_graphql.companies.inputs import CompanyFilter
 from crm_graphql.customers.inputs import CustomerFilter
+from crm_graphql.deals.models import DealStatus
 from crm_graphql.graphql.filters import (
-    BooleanFilter,
     DateFilter,
     DateTimeFilter,
     EnumFilter,
     IDFilter,
-    IntFilter,
     MoneyFilter,
     Sort,
     StringFilter,
 )
 from crm_graphql.graphql.scalars import MoneyInput
-from crm_graphql.pipeline.models import AssignmentStrategy, DealStatus, StageKind
+from crm_graphql.pipelines.inputs import AND, NOT, OR, PipelineFilter, StageFilter
 from crm_graphql.platform.users.inputs import UserFilter
-
-AND = "All of these filters match."
-OR = "At least one of these filters matches."
-NOT = "This filter does not match."
-
-
-@strawberry.input(description="Conditions on pipelines; all given conditions must hold.")
-class PipelineFilter:
-    and_: list[PipelineFilter] | None = strawberry.field(default=None, name="and", description=AND)
-    or_: list[PipelineFilter] | None = strawberry.field(default=None, name="or", description=OR)
-    not_: PipelineFilter | None = strawberry.field(default=None, name="not", description=NOT)
-    id: IDFilter | None = strawberry.field(default=None, description="The pipeline's ID.")
-    name: StringFilter | None = strawberry.field(default=None, description="Name.")
-    currency: StringFilter | None = strawberry.field(default=None, description="Currency code.")
-    is_default: BooleanFilter | None = strawberry.field(
-        default=None, description="The default pipeline."
-    )
-    created_at: DateTimeFilter | None = strawberry.field(default=None, description="Created.")
-    deals: DealListFilter | None = strawberry.field(default=None, description="Its deals match.")
-
-
-@strawberry.input(
-    name="PipelineStageFilter", description="Conditions on stages; all given conditions must hold."
-)
-class StageFilter:
-    and_: list[StageFilter] | None = strawberry.field(default=None, name="and", description=AND)
-    or_: list[StageFilter] | None = strawberry.field(default=None, name="or", description=OR)
-    not_: StageFilter | None = strawberry.field(default=None, name="not", description=NOT)
-    id: IDFilter | None = strawberry.field(default=None, description="The stage's ID.")
-    pipeline_id: IDFilter | None = strawberry.field(default=None, description="Pipeline's ID.")
-    name: StringFilter | None = strawberry.field(default=None, description="Name.")
-    kind: EnumFilter[StageKind] | None = strawberry.field(default=None, description="Kind.")
-    position: IntFilter | None = strawberry.field(
-        default=None, description="0-based position on the board."
-    )
-    probability: IntFilter | None = strawberry.field(
-        default=None, description="Win probability, percent."
-    )
 
 
 @strawberry.input(description="Conditions on stage changes; all given conditions must hold.")
@@ -155,113 +116,6 @@ class DealSort(Sort[DealOrderField]):
     pass
 
 
-@strawberry.enum(description="Fields pipelines can be sorted by.")
-class PipelineOrderField(enum.Enum):
-    ID = "id"
-    NAME = "name"
-    CREATED_AT = "created_at"
-
-
-@strawberry.input(name="PipelineOrder", description="A sort key for pipelines.")
-class PipelineSort(Sort[PipelineOrderField]):
-    pass
-
-
-@strawberry.enum(description="Fields lead assignment rules can be sorted by.")
-class LeadAssignmentRuleOrderField(enum.Enum):
-    ID = "id"
-    POSITION = "position"
-    NAME = "name"
-    CREATED_AT = "created_at"
-
-
-@strawberry.input(name="LeadAssignmentRuleOrder", description="A sort key for assignment rules.")
-class LeadAssignmentRuleSort(Sort[LeadAssignmentRuleOrderField]):
-    pass
-
-
-# --- pipelines and stages ---------------------------------------------------------------------
-
-
-@strawberry.input(name="PipelineStageInput", description="A stage of a new pipeline.")
-class StageInput:
-    name: str = strawberry.field(description="Name shown on the board's column.")
-    probability: int = strawberry.field(description="Win probability, percent (0-100).")
-    kind: StageKind = strawberry.field(
-        default=StageKind.OPEN, description="OPEN (default), WON or LOST."
-    )
-
-
-@strawberry.input(description="A new pipeline with its stages.")
-class CreatePipelineInput:
-    name: str = strawberry.field(description="Name, e.g. Enterprise sales.")
-    currency: str = strawberry.field(description="ISO 4217 currency of every deal in it.")
-    stages: list[StageInput] = strawberry.field(
-        description="The stages in board order: at least one OPEN, one WON and one LOST."
-    )
-    is_default: bool = strawberry.field(
-        default=False, description="Make it the default pipeline for new deals."
-    )
-
-
-@strawberry.input(description="Changes to a pipeline: omitted fields stay.")
-class UpdatePipelineInput:
-    id: strawberry.ID = strawberry.field(description="The pipeline.")
-    expected_version: int = strawberry.field(description="The version you last read.")
-    name: str | None = strawberry.field(default=strawberry.UNSET, description="Name.")
-    currency: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Currency; only while the pipeline has no deals."
-    )
-    is_default: bool | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="True makes it the default (the previous default stops being one); "
-        "to change the default, make another pipeline the default.",
-    )
-
-
-@strawberry.input(description="A new stage of an existing pipeline.")
-class CreatePipelineStageInput:
-    pipeline_id: strawberry.ID = strawberry.field(description="The pipeline.")
-    name: str = strawberry.field(description="Name shown on the board's column.")
-    probability: int = strawberry.field(description="Win probability, percent (0-100).")
-    kind: StageKind = strawberry.field(
-        default=StageKind.OPEN,
-        description="OPEN (default), WON or LOST.",
-    )
-    position: int | None = strawberry.field(
-        default=None, description="0-based position among the stages (default: last)."
-    )
-
-
-@strawberry.input(description="Changes to a stage: omitted fields stay.")
-class UpdatePipelineStageInput:
-    id: strawberry.ID = strawberry.field(description="The stage.")
-    expected_version: int = strawberry.field(description="The version you last read.")
-    name: str | None = strawberry.field(default=strawberry.UNSET, description="Name.")
-    probability: int | None = strawberry.field(
-        default=strawberry.UNSET, description="Win probability, percent (0-100)."
-    )
-    kind: StageKind | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Kind; only for a stage without deals, and the pipeline must keep at "
-        "least one OPEN, one WON and one LOST stage.",
-    )
-
-
-@strawberry.input(description="The new order of a pipeline's stages.")
-class ReorderPipelineStagesInput:
-    pipeline_id: strawberry.ID = strawberry.field(description="The pipeline.")
-    stage_ids: list[strawberry.ID] = strawberry.field(
-        description="Every stage of the pipeline, each once, in the new board order."
-    )
-    expected_version: int | None = strawberry.field(
-        default=None, description="If given, only if the pipeline is still at this version."
-    )
-
-
-# --- deals --------------------------------------------------------------------------------------
-
-
 @strawberry.input(description="A new deal.")
 class CreateDealInput:
     title: str = strawberry.field(description="Title, e.g. 200 seats for ACME.")
@@ -353,53 +207,4 @@ class ReopenDealInput:
     stage_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="An OPEN stage of its pipeline (default: the last OPEN stage it was in).",
-    )
-
-
-# --- lead assignment ----------------------------------------------------------------------------
-
-
-@strawberry.input(description="A new lead assignment rule.")
-class CreateLeadAssignmentRuleInput:
-    name: str = strawberry.field(description="Name, e.g. DACH inbound.")
-    strategy: AssignmentStrategy = strawberry.field(description="Which leads the rule takes.")
-    user_ids: list[strawberry.ID] = strawberry.field(
-        description="Active SALES users who take turns, in turn order (at least one)."
-    )
-    country: str | None = strawberry.field(
-        default=None, description="TERRITORY only: ISO 3166-1 alpha-2 country, e.g. DE."
-    )
-    tag_id: strawberry.ID | None = strawberry.field(default=None, description="TAG only: the tag.")
-    position: int | None = strawberry.field(
-        default=None, description="Rules are tried by ascending position (default: last)."
-    )
-    active: bool = strawberry.field(default=True, description="Inactive rules are skipped.")
-
-
-@strawberry.input(description="Changes to a lead assignment rule: omitted fields stay.")
-class UpdateLeadAssignmentRuleInput:
-    id: strawberry.ID = strawberry.field(description="The rule.")
-    expected_version: int = strawberry.field(description="The version you last read.")
-    name: str | None = strawberry.field(default=strawberry.UNSET, description="Name.")
-    strategy: AssignmentStrategy | None = strawberry.field(
-        default=strawberry.UNSET, description="Which leads the rule takes."
-    )
-    user_ids: list[strawberry.ID] | None = strawberry.field(
-        default=strawberry.UNSET, description="Replaces the users; the turn starts again."
-    )
-    country: str | None = strawberry.field(
-        default=strawberry.UNSET, description="TERRITORY only: the country."
-    )
-    tag_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="TAG only: the tag."
-    )
-    position: int | None = strawberry.field(default=strawberry.UNSET, description="Position.")
-    active: bool | None = strawberry.field(default=strawberry.UNSET, description="Active.")
-
-
-@strawberry.input(description="Deletes a lead assignment rule permanently.")
-class DeleteLeadAssignmentRuleInput:
-    id: strawberry.ID = strawberry.field(description="The rule.")
-    expected_version: int | None = strawberry.field(
-        default=None, description="If given, delete only if still at this version."
     )

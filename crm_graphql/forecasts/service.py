@@ -1,4 +1,4 @@
-"""Pipeline analytics in SQL: board totals, a forecast by period, and stage conversion.
+"""Pipeline analytics in SQL: a forecast by period, and conversion through the stages.
 
 Every function reads with a fixed number of statements whatever the number of stages, deals or
 periods, and applies the viewer's row rules (`scope`) inside each statement.
@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
-    Executable,
     Float,
     FromClause,
     Integer,
@@ -38,104 +37,12 @@ from crm_graphql.core.db import UTCDateTime
 from crm_graphql.core.errors import BadRequestError
 from crm_graphql.core.money import divide_half_even
 from crm_graphql.data.loaders import Scope
-from crm_graphql.data.reader import AnyRow, Reader
-from crm_graphql.pipeline.models import (
-    Deal,
-    DealStageChange,
-    DealStatus,
-    Pipeline,
-    Stage,
-    StageKind,
-)
+from crm_graphql.data.reader import Reader, read_rows
+from crm_graphql.deals.models import Deal, DealStageChange, DealStatus
+from crm_graphql.pipelines.models import Pipeline, Stage, StageKind
 
 MAX_FORECAST_YEARS = 5
 LAST_FORECAST_DAY = date(9998, 12, 31)  # periods after it would end beyond date.max
-
-
-async def _rows(db: Reader | AsyncSession, statement: Executable) -> Sequence[AnyRow]:
-    """Requests read through their Reader; background work (subscriptions) may hold a session."""
-    if isinstance(db, AsyncSession):
-        return (await db.execute(statement)).all()
-    return await db.rows(statement)
-
-
-# --- board --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnTotals:
-    """One column of a board: the live deals visible to the viewer in one stage."""
-
-    stage_id: int
-    position: int
-    probability: int  # percent
-    currency: str
-    count: int
-    total_minor: int
-    weighted_minor: int  # total x probability / 100, rounded half-even once per column
-
-
-def board_statement(
-    *, pipeline_id: int, scope: Scope, where: Sequence[ColumnElement[bool]] = ()
-) -> Select[Any]:
-    """Every stage of the pipeline with its deals' count and sum: one GROUP BY stage_id."""
-    deals = Deal.__table__
-    stages = Stage.__table__
-    pipelines = Pipeline.__table__
-    sums = (
-        select(
-            deals.c.stage_id,
-            func.count().label("deal_count"),
-            func.sum(deals.c.amount_minor).label("total_minor"),
-        )
-        .where(deals.c.pipeline_id == pipeline_id, *scope(Deal), *where)
-        .group_by(deals.c.stage_id)
-        .subquery("sums")
-    )
-    return (
-        select(
-            stages.c.id,
-            stages.c.position,
-            stages.c.probability,
-            pipelines.c.currency,
-            sums.c.deal_count,
-            sums.c.total_minor,
-        )
-        .select_from(
-            stages.join(pipelines, pipelines.c.id == stages.c.pipeline_id).outerjoin(
-                sums, sums.c.stage_id == stages.c.id
-            )
-        )
-        .where(stages.c.pipeline_id == pipeline_id, *scope(Stage), *scope(Pipeline))
-        .order_by(stages.c.position, stages.c.id)
-    )
-
-
-async def board_totals(
-    *,
-    db: Reader | AsyncSession,
-    pipeline_id: int,
-    scope: Scope,
-    where: Sequence[ColumnElement[bool]] = (),
-) -> list[ColumnTotals]:
-    """The columns of a pipeline's board in stage order (empty stages too), from one statement.
-    Empty when the pipeline does not exist or is hidden. `where`: extra conditions on deals."""
-    rows = await _rows(db, board_statement(pipeline_id=pipeline_id, scope=scope, where=where))
-    columns = []
-    for row in rows:
-        total = int(row.total_minor or 0)
-        columns.append(
-            ColumnTotals(
-                stage_id=row.id,
-                position=row.position,
-                probability=row.probability,
-                currency=row.currency,
-                count=int(row.deal_count or 0),
-                total_minor=total,
-                weighted_minor=divide_half_even(total * row.probability, 100),
-            )
-        )
-    return columns
 
 
 # --- forecast -----------------------------------------------------------------------------
@@ -337,7 +244,7 @@ async def forecast(
         pipeline_id=pipeline_id, periods=periods, group_by=group_by, scope=scope
     )
     buckets = []
-    for row in await _rows(db, stmt):
+    for row in await read_rows(db, stmt):
         committed = int(row.committed or 0)
         buckets.append(
             ForecastBucket(
@@ -468,7 +375,7 @@ async def stage_stats(
 ) -> list[StageStats]:
     """Per stage of the pipeline, in order, for changes in [start, end): one statement."""
     check_stats_range(start, end)
-    rows = await _rows(
+    rows = await read_rows(
         db, stats_statement(pipeline_id=pipeline_id, start=start, end=end, scope=scope)
     )
     return [

@@ -1,4 +1,4 @@
-"""Batch loads of the pipeline domain beyond the generic relation loaders."""
+"""Batch loads of the lead assignment domain beyond the generic relation loaders."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from crm_graphql.data.reader import AnyRow
-from crm_graphql.pipeline.models import lead_assignment_rule_users
+from crm_graphql.leads.models import lead_assignment_rule_users
 from crm_graphql.platform.users.models import User
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""GraphQL types of pipeline analytics: the board, the forecast and stage conversion."""
+"""GraphQL types of pipeline analytics: the forecast and conversion through the stages."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ from typing import Self
 
 import strawberry
 
-from crm_graphql.graphql.arguments import After, Before, First, Last
-from crm_graphql.graphql.fields import requested_page
-from crm_graphql.graphql.filters import compile_filter, ordering, shape_key
-from crm_graphql.graphql.relay import Connection, GraphInfo, build_connection
+from crm_graphql.forecasts.service import (
+    ForecastBucket,
+    ForecastGroupBy,
+    ForecastPeriod,
+    StageStats,
+)
+from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.graphql.scalars import Money
-from crm_graphql.pipeline import analytics
-from crm_graphql.pipeline.analytics import ColumnTotals, ForecastGroupBy, ForecastPeriod
-from crm_graphql.pipeline.inputs import DealFilter
-from crm_graphql.pipeline.models import Deal, Pipeline, Stage
-from crm_graphql.pipeline.types import BY_RANK, DealType, PipelineType, StageType
+from crm_graphql.pipelines.types import PipelineType, StageType, pipeline_by_id, stage_by_id
 from crm_graphql.platform.users.models import User
 from crm_graphql.platform.users.types import UserType
 
@@ -26,102 +25,6 @@ strawberry.enum(
     description="What a forecast's buckets are split by within each period: the deals' OWNER, "
     "STAGE or PIPELINE.",
 )
-
-BY_RANK_ORDER = ordering(Deal, BY_RANK)
-
-
-async def _stage(info: GraphInfo, stage_id: int) -> StageType | None:
-    row = await info.context.loaders.by_id(Stage).load(stage_id)
-    return None if row is None else StageType.from_row(row)
-
-
-# --- board --------------------------------------------------------------------------------
-
-
-@strawberry.type(
-    description="One column of a pipeline's board: a stage and the live deals in it that you "
-    "may see (and that match the board's filter)."
-)
-class BoardColumn:
-    count: int = strawberry.field(description="How many deals are in the column.")
-    total: Money = strawberry.field(description="Sum of the deals' amounts.")
-    weighted: Money = strawberry.field(
-        description="Sum of the amounts times the stage's win probability / 100, rounded "
-        "half-even to the currency's minor unit (once per column)."
-    )
-    stage_id: strawberry.Private[int]
-    filter: strawberry.Private[DealFilter | None]
-
-    @classmethod
-    def of(cls, totals: ColumnTotals, filter: DealFilter | None) -> Self:
-        return cls(
-            count=totals.count,
-            total=Money.of(totals.total_minor, totals.currency),
-            weighted=Money.of(totals.weighted_minor, totals.currency),
-            stage_id=totals.stage_id,
-            filter=filter,
-        )
-
-    @strawberry.field(description="The stage this column shows.")
-    async def stage(self, info: GraphInfo) -> StageType:
-        stage = await _stage(info, self.stage_id)
-        assert stage is not None  # the board's statement read it with the same rules
-        return stage
-
-    @strawberry.field(
-        description="The column's deals in board order (rank, then ID), keyset-paginated with "
-        "first/after or last/before (at most CRM_MAX_PAGE_SIZE); `totalCount` is `count`. "
-        "Cursors are those of `PipelineStage.deals` in its default order."
-    )
-    async def deals(
-        self,
-        info: GraphInfo,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[DealType]:
-        ctx = info.context
-        args = requested_page(
-            info, BY_RANK_ORDER, first=first, after=after, last=last, before=before
-        )
-        # the loader `PipelineStage.deals` uses: every column's page comes from one statement
-        page = await ctx.loaders.page(
-            Stage.deals,
-            ordering=BY_RANK_ORDER,
-            args=args,
-            where=[compile_filter(Deal, self.filter, ctx.scope)],
-            shape=shape_key(self.filter),
-        ).load(self.stage_id)
-        count = self.count
-
-        async def total() -> int:
-            return count
-
-        return build_connection(DealType, page, BY_RANK_ORDER, total)
-
-
-@strawberry.type(
-    description="A pipeline's board: one column per stage, in stage order, with counts and "
-    "sums of the live deals you may see."
-)
-class PipelineBoard:
-    pipeline: PipelineType = strawberry.field(description="The pipeline shown.")
-    filter: strawberry.Private[DealFilter | None]
-
-    @strawberry.field(
-        description="One column per stage in position order, empty stages included. The "
-        "counts and sums of all columns come from one grouped statement."
-    )
-    async def columns(self, info: GraphInfo) -> list[BoardColumn]:
-        ctx = info.context
-        totals = await analytics.board_totals(
-            db=ctx.reader,
-            pipeline_id=self.pipeline.pk,
-            scope=ctx.scope,
-            where=[compile_filter(Deal, self.filter, ctx.scope)],
-        )
-        return [BoardColumn.of(column, self.filter) for column in totals]
 
 
 # --- forecast -----------------------------------------------------------------------------
@@ -159,7 +62,7 @@ class ForecastBucketType:
     group_id: strawberry.Private[int | None]
 
     @classmethod
-    def of(cls, bucket: analytics.ForecastBucket, group_by: ForecastGroupBy) -> Self:
+    def of(cls, bucket: ForecastBucket, group_by: ForecastGroupBy) -> Self:
         return cls(
             period_start=bucket.period.first_day,
             period_end=bucket.period.last_day,
@@ -191,15 +94,14 @@ class ForecastBucketType:
     )
     async def stage(self, info: GraphInfo) -> StageType | None:
         key = self._key(ForecastGroupBy.STAGE)
-        return None if key is None else await _stage(info, key)
+        return None if key is None else await stage_by_id(info, key)
 
     @strawberry.field(description="groupBy PIPELINE: the deals' pipeline (null otherwise).")
     async def pipeline(self, info: GraphInfo) -> PipelineType | None:
         key = self._key(ForecastGroupBy.PIPELINE)
         if key is None:
             return None
-        row = await info.context.loaders.by_id(Pipeline).load(key)
-        return None if row is None else PipelineType.from_row(row)
+        return await pipeline_by_id(info, key)
 
 
 @strawberry.type(
@@ -252,7 +154,7 @@ class StageStatsType:
     stage_id: strawberry.Private[int]
 
     @classmethod
-    def of(cls, stats: analytics.StageStats) -> Self:
+    def of(cls, stats: StageStats) -> Self:
         return cls(
             entered=stats.entered,
             advanced=stats.advanced,
@@ -263,7 +165,7 @@ class StageStatsType:
 
     @strawberry.field(description="The stage.")
     async def stage(self, info: GraphInfo) -> StageType:
-        stage = await _stage(info, self.stage_id)
+        stage = await stage_by_id(info, self.stage_id)
         assert stage is not None  # read by the same statement's rules
         return stage
 

@@ -20,8 +20,9 @@ from crm_graphql.core.db import utcnow
 from crm_graphql.core.errors import ErrorCode, Problems
 from crm_graphql.core.validators import normalize_country, required_text
 from crm_graphql.customers.models import Address, Customer, LifecycleStage
+from crm_graphql.customers.service import on_customer_created
 from crm_graphql.data.records import check_assignable, check_version, find, policy, visible
-from crm_graphql.pipeline.models import (
+from crm_graphql.leads.models import (
     AssignmentStrategy,
     LeadAssignmentRule,
     lead_assignment_rule_users,
@@ -363,3 +364,7 @@ async def assign_leads(*, session: AsyncSession) -> list[Customer]:
     await _save_turns(session, rules)
     await session.flush()
     return assigned
+
+
+# a new unowned lead gets its owner in the transaction that creates it
+on_customer_created(assign_lead)

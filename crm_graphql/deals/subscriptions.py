@@ -1,4 +1,4 @@
-"""Live pipelines: deal events and board totals, over the event hub (events/live.py)."""
+"""Live deals: a pipeline's deal events and board totals, over the event hub (events/live.py)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import strawberry
 from crm_graphql.core.errors import BadRequestError
 from crm_graphql.core.ids import decode_id
 from crm_graphql.data.reader import Reader
+from crm_graphql.deals.board import ColumnTotals, board_totals
+from crm_graphql.deals.inputs import DealFilter
+from crm_graphql.deals.models import Deal
+from crm_graphql.deals.types import DealType
 from crm_graphql.graphql.filters import compile_filter
 from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.graphql.scalars import Money
-from crm_graphql.pipeline.analytics import ColumnTotals, board_totals
-from crm_graphql.pipeline.inputs import DealFilter
-from crm_graphql.pipeline.models import Deal, Pipeline, Stage
-from crm_graphql.pipeline.types import DealType, PipelineType, StageType
+from crm_graphql.pipelines.models import Pipeline
+from crm_graphql.pipelines.types import PipelineType, StageType, pipeline_by_id, stage_by_id
 from crm_graphql.platform.events.hub import Topic
 from crm_graphql.platform.events.live import (
     encode_cursor,
@@ -57,8 +59,7 @@ class LiveBoardColumn:
 
     @strawberry.field(description="The stage.")
     async def stage(self, info: GraphInfo) -> StageType | None:
-        row = await info.context.loaders.by_id(Stage).load(self.stage_id)
-        return None if row is None else StageType.from_row(row)
+        return await stage_by_id(info, self.stage_id)
 
     @classmethod
     def of(cls, column: ColumnTotals) -> LiveBoardColumn:
@@ -81,12 +82,11 @@ class LiveBoard:
 
     @strawberry.field(description="The pipeline.")
     async def pipeline(self, info: GraphInfo) -> PipelineType | None:
-        row = await info.context.loaders.by_id(Pipeline).load(self.pipeline_id)
-        return None if row is None else PipelineType.from_row(row)
+        return await pipeline_by_id(info, self.pipeline_id)
 
 
 @strawberry.type
-class PipelineSubscription:
+class DealSubscription:
     @strawberry.subscription(
         description="Changes to the deals of a pipeline as they are committed: created, "
         "updated, moved, won, lost, reopened, deleted, restored. In commit order, each once; "
