@@ -9,11 +9,11 @@ import pytest
 from starlette.applications import Starlette
 
 from crm_graphql.platform.users.models import UserRole
-from tests.platform.events.test_subscriptions import ADMIN, subscribed
 from tests.support.factories import customer, order, product, unique
 from tests.support.graphql_client import GraphQLClient, SignIn
-from tests.support.live_client import live_client
+from tests.support.live_client import live_client, subscribed
 
+ADMIN = "admin@tests.example"
 CREATE_PIPELINE = """
 mutation($i: CreatePipelineInput!) {
   createPipeline(input: $i) { pipeline { id stages { id name kind } } errors { message } }

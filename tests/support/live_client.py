@@ -11,6 +11,12 @@ from gql import Client
 from gql import gql as gql_document
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
+from sqlalchemy import func, select
+from starlette.applications import Starlette
+
+from crm_graphql.platform.events.hub import EventHub
+from crm_graphql.platform.events.models import Event
+from tests.support.waiting import eventually
 
 TIMEOUT = 10.0
 
@@ -72,6 +78,30 @@ class LiveClient:
         subscription.task = asyncio.create_task(run())
         self.subscriptions.append(subscription)
         return subscription
+
+
+def hub_of(app: Starlette) -> EventHub:
+    hub: EventHub = app.state.resources.events
+    return hub
+
+
+async def subscribed(
+    app: Starlette, client: LiveClient, query: str, *, caught_up: bool = True, **variables: Any
+) -> Subscription:
+    """Starts a subscription and waits until `app` has registered it. With `caught_up`, it starts
+    once the app's hub has read every event committed so far, so that none of those (a record
+    the test has just created) reaches it live."""
+    hub = hub_of(app)
+    if caught_up:
+        async with app.state.resources.engine.connect() as conn:
+            newest = await conn.scalar(select(func.max(Event.seq))) or 0
+        await eventually(lambda: hub.position >= newest, message="the hub did not catch up")
+    before = hub.subscriber_count
+    subscription = client.subscribe(query, variables)
+    await eventually(
+        lambda: hub.subscriber_count > before, message="the subscription was not registered"
+    )
+    return subscription
 
 
 @contextlib.asynccontextmanager

@@ -7,7 +7,6 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -17,13 +16,12 @@ from crm_graphql.app.factory import create_app
 from crm_graphql.core.ids import encode_id
 from crm_graphql.core.settings import Settings
 from crm_graphql.platform.events import live
-from crm_graphql.platform.events.hub import EventHub
 from crm_graphql.platform.events.models import Event
 from crm_graphql.platform.users.models import UserRole
 from tests.support.databases import sqlite_only
 from tests.support.factories import customer, unique
 from tests.support.graphql_client import GraphQLClient, SignIn
-from tests.support.live_client import LiveClient, live_client
+from tests.support.live_client import hub_of, live_client, subscribed
 from tests.support.servers import serving
 from tests.support.waiting import eventually
 
@@ -47,22 +45,6 @@ mutation($input: LogInteractionInput!) {
 }
 """
 ADMIN = "admin@tests.example"
-
-
-def hub_of(app: Starlette) -> EventHub:
-    hub: EventHub = app.state.resources.events
-    return hub
-
-
-async def subscribed(app: Starlette, client: LiveClient, query: str, **variables: Any) -> Any:
-    """Starts a subscription and waits until the server has registered it."""
-    hub = hub_of(app)
-    before = hub.subscriber_count
-    subscription = client.subscribe(query, variables)
-    await eventually(
-        lambda: hub.subscriber_count > before, message="the subscription was not registered"
-    )
-    return subscription
 
 
 async def rename(gql: GraphQLClient, customer_id: str, version: int, name: str) -> int:
@@ -310,7 +292,12 @@ async def test_a_cursor_ahead_of_the_servers_hub_gets_nothing_twice(
         async with app.state.resources.engine.connect() as conn:
             newest = await conn.scalar(select(func.max(Event.seq)))
         events = await subscribed(
-            lagging, client, RECORD_EVENTS, ids=[created["id"]], after=live.encode_cursor(newest)
+            lagging,
+            client,
+            RECORD_EVENTS,
+            caught_up=False,
+            ids=[created["id"]],
+            after=live.encode_cursor(newest),
         )
         await eventually(lambda: hub_of(lagging).position >= newest)  # the hub catches up
         await rename(gql, created["id"], version, "After")
