@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 
 from crm_graphql.app.factory import create_app
 from crm_graphql.core.settings import Settings
 from crm_graphql.platform.users.models import UserRole
-from tests.databases import fresh_database
-from tests.graphql_client import GraphQLClient, SignIn
+from tests.support.databases import fresh_database
+from tests.support.graphql_client import GraphQLClient, SignIn
+from tests.support.servers import serving
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
@@ -89,29 +86,6 @@ def gql(http: httpx.AsyncClient) -> GraphQLClient:
 @pytest.fixture
 def tmp_dir(tmp_path: Path) -> Path:
     return tmp_path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.asynccontextmanager
-async def serving(app: Starlette) -> AsyncIterator[str]:
-    """`app` served by uvicorn in this process (its lifespan run by the caller): host:port."""
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not task.done(), "uvicorn did not start"
-        await asyncio.sleep(0.02)
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from crm_graphql.data.records import (
     check_version,
     default_owner,
     find,
-    find_all,
+    require_all,
     visible,
 )
 from crm_graphql.platform.users.service import require_active_user
@@ -128,7 +128,4 @@ async def update_company(
 
 async def require_companies(session: AsyncSession, pks: list[int], problems: Problems) -> None:
     """NOT_FOUND problems for keys that name no live company."""
-    try:
-        await find_all(session, Company, pks, ("companyIds",))
-    except DomainError as exc:
-        problems.extend(exc)
+    await require_all(session, Company, pks, ("companyIds",), problems)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.companies.service import require_company
 from crm_graphql.core.db import utcnow
-from crm_graphql.core.errors import DomainError, ErrorCode, Problems
+from crm_graphql.core.errors import ErrorCode, Problems
 from crm_graphql.core.validators import optional_text, past_date, required_text
 from crm_graphql.customers import national_id
 from crm_graphql.customers.contacts import (
@@ -28,7 +28,7 @@ from crm_graphql.data.records import (
     check_version,
     default_owner,
     find,
-    find_all,
+    require_all,
     visible,
 )
 from crm_graphql.platform.audit.recorder import note
@@ -150,10 +150,7 @@ async def update_customer(
 
 async def require_customers(session: AsyncSession, pks: list[int], problems: Problems) -> None:
     """NOT_FOUND problems for keys that name no live customer."""
-    try:
-        await find_all(session, Customer, pks, ("customerIds",))
-    except DomainError as exc:
-        problems.extend(exc)
+    await require_all(session, Customer, pks, ("customerIds",), problems)
 
 
 async def require_customer(

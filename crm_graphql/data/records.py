@@ -111,6 +111,22 @@ async def find_all(
     return [found[pk] for pk in pks]
 
 
+async def require_all(
+    session: AsyncSession,
+    model: type[M],
+    pks: Sequence[int],
+    field: Sequence[str],
+    problems: Problems,
+) -> list[M]:
+    """Like find_all, but missing keys become NOT_FOUND problems (and no records) so that the
+    caller can report them with its other problems."""
+    try:
+        return await find_all(session, model, pks, field)
+    except DomainError as exc:
+        problems.extend(exc)
+        return []
+
+
 def check_version(instance: Versioned, expected: int | None, field: Sequence[str]) -> None:
     if expected is not None and instance.version != expected:
         raise stale_version(field, type(instance).__name__, instance.version, expected)

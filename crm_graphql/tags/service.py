@@ -11,9 +11,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_graphql.core.db import utcnow
-from crm_graphql.core.errors import DomainError, ErrorCode, Problems
+from crm_graphql.core.errors import ErrorCode, Problems
 from crm_graphql.core.validators import required_text
-from crm_graphql.data.records import check_version, find, find_all
+from crm_graphql.data.records import check_version, find, require_all
 from crm_graphql.platform.audit.recorder import note
 from crm_graphql.tags.models import Tag, company_tags, customer_tags
 
@@ -25,11 +25,7 @@ async def require_tags(
     session: AsyncSession, pks: Sequence[int], field: Sequence[str], problems: Problems
 ) -> list[Tag]:
     """The live tags named by `pks` (duplicates dropped); NOT_FOUND problems for missing ones."""
-    try:
-        return list(dict.fromkeys(await find_all(session, Tag, pks, field)))
-    except DomainError as exc:
-        problems.extend(exc)
-        return []
+    return list(dict.fromkeys(await require_all(session, Tag, pks, field, problems)))
 
 
 async def _clean(

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests import factories
-from tests.graphql.test_filter_limits import post, refused
-from tests.graphql_client import GraphQLClient
+from tests.graphql.raw_bodies import post, refused
+from tests.support import factories
+from tests.support.graphql_client import GraphQLClient
 
 CREATE_CUSTOMER = """
 mutation($i: CreateCustomerInput!) {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -177,8 +177,10 @@ class SignedIn:
     expires_at: datetime
 
 
-async def signed_in(reader: Reader, secret: str) -> SignedIn | None:
-    """authenticate(), with the token's expiry (for caches)."""
+async def signed_in(
+    reader: Reader, secret: str, *, now: Callable[[], datetime] = utcnow
+) -> SignedIn | None:
+    """authenticate(), with the token's expiry (for caches), as of `now()`."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     t = AccessToken.__table__.c
@@ -189,7 +191,7 @@ async def signed_in(reader: Reader, secret: str) -> SignedIn | None:
         .where(
             t.token_hash == token_digest(secret),
             t.revoked_at.is_(None),
-            t.expires_at > utcnow(),
+            t.expires_at > now(),
             u.is_active.is_(True),
         )
     )

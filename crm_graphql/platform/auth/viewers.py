@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from crm_graphql.core.db import utcnow
 from crm_graphql.data.access import Viewer
@@ -33,33 +34,40 @@ class _Entry:
 
 class ViewerCache:
     def __init__(
-        self, seconds: float, *, size: int = SIZE, clock: Callable[[], float] = time.monotonic
+        self,
+        seconds: float,
+        *,
+        size: int = SIZE,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = utcnow,
     ) -> None:
         self.seconds = seconds
         self._size = size
-        self._clock = clock
+        # when entries lapse (monotonic) and the wall time tokens expire by; tests move both
+        self.clock = clock
+        self.now = now
         self._entries: OrderedDict[str, _Entry] = OrderedDict()  # oldest first, evicted first
         self._generation = 0  # bumped by every clear()
 
     async def viewer(self, reader: Reader, secret: str) -> Viewer | None:
         """The viewer `secret` stands for (None: unknown, expired or revoked)."""
         if self.seconds <= 0:
-            found = await signed_in(reader, secret)
+            found = await signed_in(reader, secret, now=self.now)
             return found.viewer if found is not None else None
         key = token_digest(secret)
-        now = self._clock()
+        now = self.clock()
         entry = self._entries.get(key)
         if entry is not None:
             if entry.until > now:
                 return entry.viewer
             del self._entries[key]
         generation = self._generation
-        found = await signed_in(reader, secret)
+        found = await signed_in(reader, secret, now=self.now)
         if found is None:
             return None
         # a clear() while the token was read may have been about this token: not kept
         if generation == self._generation:
-            left = (found.expires_at - utcnow()).total_seconds()
+            left = (found.expires_at - self.now()).total_seconds()
             self._entries[key] = _Entry(found.viewer, now + min(self.seconds, left))
             if len(self._entries) > self._size:
                 self._entries.popitem(last=False)
