@@ -79,6 +79,16 @@ def plug_in(platform: WritePlatform) -> None:
     _platform = platform
 
 
+def input_errors(info: Info[Context, None]) -> list[UserError]:
+    """VALIDATION errors for text and times no database can take (graphql/input_checks.py),
+    for every mutation, also those that do not run through `mutate` (login)."""
+    # paths begin with the argument's name, as they do in user_errors
+    return [
+        UserError(field=list(p.field), message=p.message, code=p.code)
+        for p in argument_problems(info._raw_info)
+    ]
+
+
 async def mutate(
     info: Info[Context, None], action: Callable[[AsyncSession], Awaitable[R]]
 ) -> tuple[R | None, list[UserError]]:
@@ -88,11 +98,9 @@ async def mutate(
     ctx, viewer, platform = info.context, info.context.viewer, _platform
     if viewer is None or not platform.may_use(viewer, info.field_name):
         return None, forbidden(info.field_name)
-    problems = argument_problems(info._raw_info)
-    if problems:  # paths begin with the argument's name, as they do in user_errors
-        return None, [
-            UserError(field=list(p.field), message=p.message, code=p.code) for p in problems
-        ]
+    refused = input_errors(info)
+    if refused:
+        return None, refused
     try:
         async with write_session(ctx.resources.sessionmaker) as session:
             session.info[POLICY] = Policy(viewer, ctx.scope)

@@ -93,6 +93,13 @@ async def test_lone_surrogates_are_refused(http: httpx.AsyncClient) -> None:
     assert body["data"]["customers"]["totalCount"] == 0, body
 
 
+async def test_sign_in_refuses_them_too(anon: httpx.AsyncClient) -> None:
+    login = "mutation($i: LoginInput!) { login(input: $i) { token errors { field code } } }"
+    body = await post(anon, login, '{"i": {"email": "a@b.example", "password": "p\\ud800"}}')
+    (error,) = payload_errors(body)
+    assert error == {"field": ["input", "password"], "code": "VALIDATION"}, error
+
+
 async def test_nul_bytes_in_search_and_filters_are_refused(http: httpx.AsyncClient) -> None:
     refused(await post(http, CUSTOMERS, json.dumps({"s": "a\x00b"})), "`search`", "U+0000")
     spec = {"f": {"or": [{"name": {"eq": "a"}}, {"occupation": {"in": ["b", "c\x00"]}}]}}

@@ -14,7 +14,7 @@ from crm_graphql.core.ids import expect_id
 from crm_graphql.graphql.arguments import INPUT
 from crm_graphql.graphql.payloads import UserError, user_errors
 from crm_graphql.graphql.relay import GraphInfo
-from crm_graphql.graphql.transaction import mutate
+from crm_graphql.graphql.transaction import input_errors, mutate
 from crm_graphql.platform.auth import service
 from crm_graphql.platform.auth.inputs import CreateApiTokenInput, LoginInput, RevokeApiTokenInput
 from crm_graphql.platform.auth.models import AccessToken
@@ -46,6 +46,9 @@ class AuthMutation:
     @strawberry.mutation(description="Signs in; failed attempts are rate limited.")
     async def login(self, info: GraphInfo, input: Annotated[LoginInput, INPUT]) -> LoginPayload:
         ctx = info.context
+        refused = input_errors(info)  # a lone surrogate cannot even be hashed
+        if refused:
+            return LoginPayload(token=None, user=None, errors=refused)
         ttl = timedelta(hours=ctx.settings.session_hours)
         async with write_session(ctx.resources.sessionmaker) as session:
             try:
