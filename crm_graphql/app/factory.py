@@ -11,6 +11,7 @@ import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -30,6 +31,7 @@ from crm_graphql.core.migrations import upgrade
 from crm_graphql.core.settings import Settings
 from crm_graphql.graphql.context import Context, Resources
 from crm_graphql.graphql.extensions import is_request_error
+from crm_graphql.graphql.security.disconnect import CancelOnDisconnect
 from crm_graphql.graphql.security.http import cors_middleware, lacks_preflight
 from crm_graphql.graphql.security.masking import is_unexpected_error, mask_unexpected
 from crm_graphql.graphql.security.request_ids import REQUEST_ID_HEADER, request_id
@@ -186,7 +188,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
 
     app = Starlette(
-        middleware=cors_middleware(settings.cors_origins),
+        middleware=[Middleware(CancelOnDisconnect), *cors_middleware(settings.cors_origins)],
         routes=[
             Route("/graphql", view, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),

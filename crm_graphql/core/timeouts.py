@@ -11,6 +11,7 @@ transaction it interrupted rolls back.
 
 from __future__ import annotations
 
+import contextvars
 import math
 import time
 from typing import Any
@@ -34,23 +35,44 @@ def postgresql_connect_args(timeout_ms: int) -> dict[str, Any]:
     return {"server_settings": {"statement_timeout": str(timeout_ms)}}
 
 
-class _Deadline:
-    """When the running statement of one SQLite connection must stop (inf: none running)."""
+class Cancellation:
+    """Set by the HTTP layer when the client of a request has gone (security/disconnect.py):
+    a SQLite statement of that request stops at the next progress check. (PostgreSQL needs
+    none: cancelling the request's task makes asyncpg send the server a cancel request.)"""
 
-    __slots__ = ("at",)
+    __slots__ = ("cancelled",)
+
+    def __init__(self) -> None:
+        self.cancelled = False
+
+
+current_cancellation: contextvars.ContextVar[Cancellation | None] = contextvars.ContextVar(
+    "crm_cancellation", default=None
+)
+
+
+class _Deadline:
+    """When the running statement of one SQLite connection must stop (inf: none running),
+    and the cancellation of the request that runs it."""
+
+    __slots__ = ("at", "cancellation")
 
     def __init__(self) -> None:
         self.at = math.inf
+        self.cancellation: Cancellation | None = None
 
     def passed(self) -> int:
         # Called by SQLite in aiosqlite's thread; non-zero interrupts the statement.
+        cancellation = self.cancellation
+        if cancellation is not None and cancellation.cancelled:
+            return 1
         return 1 if time.monotonic() > self.at else 0
 
 
 def install_sqlite_timeout(engine: AsyncEngine, timeout_ms: int) -> None:
-    if timeout_ms <= 0:
-        return
-    seconds = timeout_ms / 1000
+    """The progress handler, on every connection: for the timeout (none when `timeout_ms` is
+    0) and for requests whose client has gone."""
+    seconds = timeout_ms / 1000 if timeout_ms > 0 else math.inf
 
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
@@ -65,12 +87,14 @@ def install_sqlite_timeout(engine: AsyncEngine, timeout_ms: int) -> None:
         deadline = conn.connection._connection_record.info.get(_DEADLINE)  # type: ignore[union-attr]
         if deadline is not None:
             deadline.at = time.monotonic() + seconds
+            deadline.cancellation = current_cancellation.get()
 
     @event.listens_for(engine.sync_engine, "after_cursor_execute")
     def finished(conn: Connection, *args: Any) -> None:
         deadline = conn.connection._connection_record.info.get(_DEADLINE)  # type: ignore[union-attr]
         if deadline is not None:
             deadline.at = math.inf
+            deadline.cancellation = None
 
     _translate_errors(engine, timeout_ms)
 

@@ -7,63 +7,28 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
 
-from crm_graphql.app.factory import create_app
-from crm_graphql.core.db import create_engine
-from crm_graphql.core.settings import Settings
-from crm_graphql.graphql.filter_limits import MAX_FILTER_LIST, MAX_FILTER_TEXT
-from crm_graphql.platform.users.models import UserRole
-from tests.support.databases import fresh_database
-from tests.support.graphql_client import SignIn
+from tests.graphql.slow_queries import SLOW, SLOW_FILTER, tagged_app
 
 TIMEOUT_MS = 250
-TAGS = 20_000
-SLOW = "query($f: TagFilter) { tags(filter: $f) { totalCount } }"
-# 500 conditions on each of 20,000 rows, every pattern as long as a filter allows: seconds of
-# work for either database, far beyond the timeout
-PATTERNS = [f"{i:04d}" + "q" * (MAX_FILTER_TEXT - 4) for i in range(MAX_FILTER_LIST)]
-SLOW_FILTER = {"or": [{"name": {"contains": p}} for p in PATTERNS]}
-
-FILL = {
-    "sqlite": (
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) "
-        "INSERT INTO tags (name, name_key, version, created_at, updated_at) "
-        "SELECT 'bulk ' || i, 'bulk ' || i, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00' "
-        "FROM n"
-    ),
-    "postgresql": (
-        "INSERT INTO tags (name, name_key, version, created_at, updated_at) "
-        "SELECT 'bulk ' || i, 'bulk ' || i, 1, now(), now() FROM generate_series(1, {count}) i"
-    ),
-}
 
 
 @pytest.fixture(scope="module")
-async def timed(backend: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
-    """An app on its own database of 20,000 tags, with a short statement timeout, and an
-    administrator's client."""
-    async with fresh_database(backend, tmp_path_factory.mktemp("timeout")) as url:
-        settings = Settings(database_url=url, env="test", statement_timeout_ms=TIMEOUT_MS)
-        app = create_app(settings)
-        if not settings.is_sqlite:
-            from crm_graphql.core.migrations import upgrade
-
-            await upgrade(app.state.resources.engine)
-        async with app.router.lifespan_context(app):
-            # filled without the timeout: on a busy machine the fill itself may take longer
-            untimed = create_engine(Settings(database_url=url, statement_timeout_ms=0))
-            async with untimed.begin() as conn:
-                await conn.exec_driver_sql(FILL[backend].format(count=TAGS))
-            await untimed.dispose()
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as anon:
-                token = await SignIn(app, anon).token_for("admin@timeout.example", UserRole.ADMIN)
-                anon.headers["authorization"] = f"Bearer {token}"
-                yield anon
+async def timed(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An administrator's client of an app with a short statement timeout."""
+    async with tagged_app(backend, tmp_path_factory.mktemp("timeout"), TIMEOUT_MS) as found:
+        app, _, token = found
+        transport = httpx.ASGITransport(app=app)
+        headers = {"authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://t", headers=headers
+        ) as client:
+            yield client
 
 
 async def test_a_slow_query_is_stopped_with_a_clear_error(timed: httpx.AsyncClient) -> None:
