@@ -88,6 +88,10 @@ class Settings:
     max_subscriptions: int = 20
     event_poll_seconds: int = 5
     live_interval_ms: int = 250
+    # HTTP limits (see README, "Limits").
+    max_body_bytes: int = 1_048_576
+    body_read_seconds: int = 10
+    header_read_seconds: int = 10
 
     @property
     def is_sqlite(self) -> bool:
@@ -145,6 +149,9 @@ class Settings:
             max_subscriptions=_int(env, "CRM_MAX_SUBSCRIPTIONS", 20),
             event_poll_seconds=_int(env, "CRM_EVENT_POLL_SECONDS", 5),
             live_interval_ms=_int(env, "CRM_LIVE_INTERVAL_MS", 250, minimum=0),
+            max_body_bytes=_int(env, "CRM_MAX_BODY_BYTES", 1_048_576),
+            body_read_seconds=_int(env, "CRM_BODY_READ_SECONDS", 10),
+            header_read_seconds=_int(env, "CRM_HEADER_READ_SECONDS", 10),
         )
 
 
