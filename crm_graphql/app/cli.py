@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
+from crm_graphql.app.protocols import PROTOCOL as HEADER_DEADLINE_PROTOCOL
 from crm_graphql.app.serving import reuse_port_supported
 from crm_graphql.app.serving import run as run_workers
 from crm_graphql.core.db import create_engine, create_sessionmaker, write_session
@@ -71,7 +72,8 @@ def serve(
         "host": host or settings.host,
         "port": port or settings.port,
         "loop": "uvloop",
-        "http": "httptools",
+        # httptools with a deadline for request headers (CRM_HEADER_READ_SECONDS)
+        "http": HEADER_DEADLINE_PROTOCOL,
         "proxy_headers": False,
         "log_level": "info",
     }
