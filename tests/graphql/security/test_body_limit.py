@@ -3,11 +3,15 @@ authentication and parsing (issue 11, item 3)."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 
-from crm_graphql.core.settings import Settings
+from crm_graphql.app.factory import create_app
+from crm_graphql.core.settings import Settings, SettingsError
 
 JSON = {"content-type": "application/json"}
 QUERY = b'{"query":"{ tags(first: 1) { totalCount } }"}'
@@ -66,3 +70,45 @@ async def test_a_false_content_length_is_a_400(anon: httpx.AsyncClient) -> None:
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_a_body_that_stops_arriving_is_a_408_after_the_deadline(database_url: str) -> None:
+    app = create_app(Settings(database_url=database_url, env="test", body_read_seconds=1))
+    never = asyncio.Event()
+
+    async def stalls() -> AsyncIterator[bytes]:
+        yield QUERY[:-1]
+        await never.wait()  # the client goes quiet mid-body
+        yield b"}"
+
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+    ):
+        started = time.monotonic()
+        response = await client.post("/graphql", content=stalls(), headers=JSON)
+    assert response.status_code == 408, response.text
+    assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TIMEOUT"
+    assert response.headers["connection"] == "close"
+    assert 0.9 <= time.monotonic() - started < 5
+
+
+def test_settings_read_the_http_limits() -> None:
+    defaults = Settings.from_env({})
+    assert (defaults.max_body_bytes, defaults.body_read_seconds) == (1_048_576, 10)
+    assert defaults.header_read_seconds == 10
+    custom = Settings.from_env(
+        {
+            "CRM_MAX_BODY_BYTES": "2048",
+            "CRM_BODY_READ_SECONDS": "3",
+            "CRM_HEADER_READ_SECONDS": "4",
+        }
+    )
+    assert (custom.max_body_bytes, custom.body_read_seconds, custom.header_read_seconds) == (
+        2048,
+        3,
+        4,
+    )
+    with pytest.raises(SettingsError, match="CRM_MAX_BODY_BYTES"):
+        Settings.from_env({"CRM_MAX_BODY_BYTES": "0"})
