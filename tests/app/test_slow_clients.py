@@ -153,3 +153,17 @@ def test_a_head_larger_than_64_kib_is_refused(served: Served) -> None:
             sock.sendall(HEAD + b"X-Big: " + b"a" * 70_000)
         answer = _read_until_closed(sock)
     assert answer.startswith(b"HTTP/1.1 431"), answer
+
+
+def test_the_next_head_on_a_kept_alive_connection_has_the_deadline_too(served: Served) -> None:
+    body = b'{"query":"{ __typename }"}'
+    with _connect(served) as sock:
+        sock.sendall(HEAD + b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        first = b""
+        while not first.endswith(b'{"data":{"__typename":"Query"}}'):
+            first += sock.recv(65_536)
+        assert first.startswith(b"HTTP/1.1 200")
+        answer, seconds = _dribble_until_closed(sock, HEAD + b"X-Slow: " + b"a" * 200)
+    status, error = _status_and_error(answer)
+    assert (status, error["extensions"]) == (408, {"code": "REQUEST_TIMEOUT"})
+    assert DEADLINE * 0.9 <= seconds < DEADLINE * 5
