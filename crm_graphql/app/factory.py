@@ -83,7 +83,10 @@ class GraphQLView(GraphQL[Context, None]):
                 raise HTTPException(400, "The JSON nests more than 1024 levels deep.") from exc
             raise HTTPException(400, f"Unable to parse request body as JSON: {exc.msg}") from exc
         if not isinstance(decoded, dict | list):
-            raise HTTPException(400, 'The request must be a JSON object: {"query": ...}.')
+            found = JSON_KINDS.get(type(decoded), "null")
+            raise HTTPException(
+                400, f'Expected a JSON object such as {{"query": ...}}, got {found}.'
+            )
         return decoded
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -152,6 +155,7 @@ class GraphQLView(GraphQL[Context, None]):
         return response
 
 
+JSON_KINDS = {str: "a string", int: "a number", float: "a number", bool: "a boolean"}
 REFUSAL_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 

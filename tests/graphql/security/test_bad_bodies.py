@@ -74,6 +74,7 @@ async def test_a_body_that_is_not_an_object_is_named_in_the_error(
 ) -> None:
     response = await http.post("/graphql", content=b'"hello"', headers=JSON)
     assert "JSON object" in _assert_bad_request(response)
+    assert "got a string" in response.json()["errors"][0]["message"]
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
