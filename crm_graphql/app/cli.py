@@ -11,7 +11,12 @@ import uvicorn
 
 from crm_graphql.app.serving import reuse_port_supported
 from crm_graphql.app.serving import run as run_workers
-from crm_graphql.core.db import create_engine, create_sessionmaker, write_session
+from crm_graphql.core.db import (
+    checkpoint_wal,
+    create_engine,
+    create_sessionmaker,
+    write_session,
+)
 from crm_graphql.core.migrations import upgrade
 from crm_graphql.core.settings import Settings, SettingsError
 from crm_graphql.platform.users.models import UserRole
@@ -200,7 +205,9 @@ async def _purge(settings: Settings) -> dict[str, int]:
     engine = create_engine(settings)
     try:
         async with write_session(create_sessionmaker(engine)) as session:
-            return await purge_expired(session=session, retention_days=settings.retention_days)
+            report = await purge_expired(session=session, retention_days=settings.retention_days)
+        await checkpoint_wal(engine)  # erased data must not linger in the SQLite WAL
+        return report
     finally:
         await engine.dispose()
 
