@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
 from collections.abc import Sequence
@@ -18,9 +17,9 @@ from crm_graphql.core.validators import normalize_email, required_text
 from crm_graphql.data.access import Viewer
 from crm_graphql.data.reader import Reader
 from crm_graphql.data.records import find
-from crm_graphql.platform.auth import throttle
+from crm_graphql.platform.auth import passwords, throttle
 from crm_graphql.platform.auth.models import AccessToken, LoginAttempt, TokenKind
-from crm_graphql.platform.auth.passwords import MIN_LENGTH, hash_password, verify_password
+from crm_graphql.platform.auth.passwords import MIN_LENGTH
 from crm_graphql.platform.auth.permissions import Permission, viewer_of
 from crm_graphql.platform.users.models import User, UserRole
 
@@ -91,8 +90,7 @@ async def login(
     only write lock, and every other writer would wait for the hash."""
     key = email.strip().lower()[:254]
     reserved = await _reserve(sessionmaker, key, address)
-    # off the event loop, so that other requests go on meanwhile
-    valid = await asyncio.to_thread(verify_password, reserved.password_hash, password)
+    valid = await passwords.verified(reserved.password_hash, password)
     if not valid or reserved.user_id is None:
         raise DomainError.single(
             ("password",), "Wrong email or password.", ErrorCode.UNAUTHENTICATED
@@ -234,7 +232,7 @@ class NewPassword:
 async def new_password(password: str) -> NewPassword:
     if len(password) < MIN_LENGTH:
         raise DomainError.single(("password",), f"At least {MIN_LENGTH} characters.")
-    return NewPassword(await asyncio.to_thread(hash_password, password))
+    return NewPassword(await passwords.hashed(password))
 
 
 async def create_user(

@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 from crm_graphql.app.cli import _unlock
 from crm_graphql.app.factory import create_app
 from crm_graphql.core.settings import Settings
-from crm_graphql.platform.auth import service
+from crm_graphql.platform.auth import passwords
 from crm_graphql.platform.auth.models import LoginAttempt
 from crm_graphql.platform.auth.passwords import verify_password
 from crm_graphql.platform.auth.throttle import FREE_PER_ADDRESS, FREE_PER_PAIR, delay
@@ -183,7 +183,7 @@ async def test_parallel_guesses_cannot_exceed_the_free_attempts(
         checked.append(password)
         return verify_password(password_hash, password)
 
-    monkeypatch.setattr(service, "verify_password", counting)
+    monkeypatch.setattr(passwords, "verify_password", counting)
     here = new_address()
     clients = [connect(here) for _ in range(4 * FREE_PER_PAIR)]
     results = await asyncio.gather(*(login(c, account, WRONG) for c in clients))
