@@ -9,7 +9,6 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import update
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
@@ -20,6 +19,7 @@ from crm_graphql.core.ids import decode_id
 from crm_graphql.core.settings import Settings
 from crm_graphql.customers.models import Customer
 from tests.support import factories
+from tests.support.databases import sqlite_only
 from tests.support.graphql_client import GraphQLClient
 
 ERASE = """
@@ -55,13 +55,7 @@ async def _person(gql: GraphQLClient) -> tuple[dict[str, object], str, str]:
     return customer, name, mail
 
 
-@pytest.fixture
-def sqlite_only(settings: Settings) -> None:
-    if not settings.is_sqlite:
-        pytest.skip("SQLite files only: PostgreSQL's storage is the operator's")
-
-
-@pytest.mark.usefixtures("sqlite_only")
+@sqlite_only  # the files are SQLite's; PostgreSQL's storage is the operator's
 async def test_erase_customer_leaves_the_name_and_email_in_no_file(
     gql: GraphQLClient, settings: Settings
 ) -> None:
@@ -72,7 +66,7 @@ async def test_erase_customer_leaves_the_name_and_email_in_no_file(
     assert _holding(settings, name, mail) == []
 
 
-@pytest.mark.usefixtures("sqlite_only")
+@sqlite_only  # the files are SQLite's; PostgreSQL's storage is the operator's
 async def test_purge_expired_leaves_the_name_and_email_in_no_file(
     gql: GraphQLClient, settings: Settings, app: Starlette
 ) -> None:
