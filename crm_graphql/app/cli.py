@@ -1,4 +1,4 @@
-"""The `crm-graphql` command line: serve, migrate, seed, export-schema."""
+"""The `crm-graphql` command line: serve, migrate, seed, create-user, unlock, export-schema."""
 
 from __future__ import annotations
 
@@ -9,9 +9,15 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
+from crm_graphql.app.protocols import PROTOCOL as HEADER_DEADLINE_PROTOCOL
 from crm_graphql.app.serving import reuse_port_supported
 from crm_graphql.app.serving import run as run_workers
-from crm_graphql.core.db import create_engine, create_sessionmaker, write_session
+from crm_graphql.core.db import (
+    checkpoint_wal,
+    create_engine,
+    create_sessionmaker,
+    write_session,
+)
 from crm_graphql.core.migrations import upgrade
 from crm_graphql.core.settings import Settings, SettingsError
 from crm_graphql.platform.users.models import UserRole
@@ -71,7 +77,8 @@ def serve(
         "host": host or settings.host,
         "port": port or settings.port,
         "loop": "uvloop",
-        "http": "httptools",
+        # httptools with a deadline for request headers (CRM_HEADER_READ_SECONDS)
+        "http": HEADER_DEADLINE_PROTOCOL,
         "proxy_headers": False,
         "log_level": "info",
     }
@@ -116,14 +123,14 @@ async def _create_user(
     settings: Settings, email: str, name: str, role: UserRole, password: str
 ) -> str:
     from crm_graphql.platform.auth.service import create_user as create
+    from crm_graphql.platform.auth.service import new_password
 
+    hashed = await new_password(password)  # before the write transaction: argon2 is slow
     engine = create_engine(settings)
     try:
         await upgrade(engine)
         async with write_session(create_sessionmaker(engine)) as session:
-            user = await create(
-                session=session, email=email, name=name, role=role, password=password
-            )
+            user = await create(session=session, email=email, name=name, role=role, password=hashed)
             return f"Created {user.role.value} user {user.email} (id {user.id})."
     finally:
         await engine.dispose()
@@ -152,6 +159,30 @@ def create_user(
         typer.echo(asyncio.run(_create_user(_settings(), email, name, role, password)))
     except DomainError as exc:
         raise typer.BadParameter(str(exc)) from exc
+
+
+async def _unlock(settings: Settings, email: str | None, address: str | None) -> int:
+    from crm_graphql.platform.auth.throttle import clear
+
+    engine = create_engine(settings)
+    try:
+        async with write_session(create_sessionmaker(engine)) as session:
+            return await clear(session, email=email, address=address)
+    finally:
+        await engine.dispose()
+
+
+@app.command()
+def unlock(
+    email: Annotated[str | None, typer.Option(help="The account whose waits end.")] = None,
+    address: Annotated[str | None, typer.Option(help="The client address whose waits end.")] = None,
+) -> None:
+    """Ends sign-in waits at once: forgets the recent failed sign-ins of an account (from every
+    address), of a client address (for every account), or of the pair when both are given."""
+    if email is None and address is None:
+        raise typer.BadParameter("Give --email, --address or both.")
+    cleared = asyncio.run(_unlock(_settings(), email, address))
+    typer.echo(f"Forgot {cleared} failed sign-ins; the next attempt is not delayed.")
 
 
 @app.command("generate-key")
@@ -200,7 +231,9 @@ async def _purge(settings: Settings) -> dict[str, int]:
     engine = create_engine(settings)
     try:
         async with write_session(create_sessionmaker(engine)) as session:
-            return await purge_expired(session=session, retention_days=settings.retention_days)
+            report = await purge_expired(session=session, retention_days=settings.retention_days)
+        await checkpoint_wal(engine)  # erased data must not linger in the SQLite WAL
+        return report
     finally:
         await engine.dispose()
 

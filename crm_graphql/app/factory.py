@@ -13,7 +13,7 @@ from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -31,6 +31,7 @@ from crm_graphql.core.migrations import upgrade
 from crm_graphql.core.settings import Settings
 from crm_graphql.graphql.context import Context, Resources
 from crm_graphql.graphql.extensions import is_request_error
+from crm_graphql.graphql.security.body_guard import BodyGuard, BodyLimits, refusal
 from crm_graphql.graphql.security.disconnect import CancelOnDisconnect
 from crm_graphql.graphql.security.http import cors_middleware, lacks_preflight
 from crm_graphql.graphql.security.masking import is_unexpected_error, mask_unexpected
@@ -62,15 +63,33 @@ class GraphQLView(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        # As Strawberry's own __call__, plus the X-Request-ID header on every response,
-        # including the plain-text refusals (bad JSON, batches, CSRF, wrong method).
+        # As Strawberry's own __call__, plus the X-Request-ID header on every response, and
+        # its refusals (bad JSON, batches, CSRF, wrong method) as GraphQL-shaped JSON.
         request = Request(scope, receive=receive)
         try:
             response = await self.run(request)
         except HTTPException as exc:
-            response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+            code = REFUSAL_CODES.get(exc.status_code, "BAD_REQUEST")
+            response = refusal(exc.status_code, code, exc.reason)
         response.headers[REQUEST_ID_HEADER] = request_id(request)
         await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson rather than json: it refuses invalid UTF-8 and nesting past 1,024 levels with
+        a JSONDecodeError (a 400) where json raised UnicodeDecodeError or RecursionError (500s).
+        Anything but an object (or a list: a batch, refused later) cannot be an operation."""
+        try:
+            decoded = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            if exc.msg.startswith("depth limit"):
+                raise HTTPException(400, "The JSON nests more than 1024 levels deep.") from exc
+            raise HTTPException(400, f"Unable to parse request body as JSON: {exc.msg}") from exc
+        if not isinstance(decoded, dict | list):
+            found = JSON_KINDS.get(type(decoded), "null")
+            raise HTTPException(
+                400, f'Expected a JSON object such as {{"query": ...}}, got {found}.'
+            )
+        return decoded
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         request_id(request)  # one per request (per connection for WebSockets)
@@ -138,6 +157,10 @@ class GraphQLView(GraphQL[Context, None]):
         return response
 
 
+JSON_KINDS = {str: "a string", int: "a number", float: "a number", bool: "a boolean"}
+REFUSAL_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
 def _failed_before_execution(error: GraphQLError) -> bool:
     """An unexpected error outside any field (an extension or the database failed)."""
     return is_request_error(error) and is_unexpected_error(error)
@@ -190,7 +213,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         middleware=[Middleware(CancelOnDisconnect), *cors_middleware(settings.cors_origins)],
         routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                BodyGuard(view, BodyLimits(settings.max_body_bytes, settings.body_read_seconds)),
+                methods=["GET", "POST"],
+            ),
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
         ],

@@ -123,7 +123,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             "synchronous=FULL",
             "foreign_keys=ON",
             "busy_timeout=10000",
-            "secure_delete=ON",  # erased personal data is overwritten, not left in free pages
+            "secure_delete=ON",  # freed cells are zeroed: erased data is not left in free pages
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
@@ -195,6 +195,21 @@ def reading_engine(engine: AsyncEngine) -> AsyncEngine:
             found = engine.execution_options(isolation_level="AUTOCOMMIT")
         _READING[engine] = found
     return found
+
+
+async def checkpoint_wal(engine: AsyncEngine) -> None:
+    """Copies the SQLite write-ahead log into the database file and empties it (TRUNCATE).
+
+    Run after an erasure has committed: until a checkpoint, the WAL still holds the pages as
+    they were before, personal data included, and secure_delete (see _configure_sqlite) only
+    overwrites what is freed in the database file itself. It waits on writers as long as
+    busy_timeout allows; if it cannot finish, SQLite's automatic checkpoints complete it
+    later. PostgreSQL needs nothing: a vacuum reclaims dead rows, and its WAL is the
+    operator's (archive retention) concern."""
+    if engine.dialect.name != "sqlite":
+        return
+    async with reading_engine(engine).connect() as conn:
+        await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,6 +56,18 @@ def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
         raise SettingsError(f"{name}: {exc}") from exc
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[Network, ...]:
+    """Comma-separated addresses or CIDR blocks (10.0.0.0/8, ::1)."""
+    items = [item.strip() for item in env.get(name, "").split(",") if item.strip()]
+    try:
+        return tuple(ipaddress.ip_network(item, strict=False) for item in items)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must list IP addresses or CIDR blocks: {exc}") from exc
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Runtime configuration; every field maps to one CRM_* environment variable."""
@@ -81,6 +94,8 @@ class Settings:
     max_tokens: int = 5000
     max_query_cost: int = 100_000
     cors_origins: tuple[str, ...] = ()
+    # Peers whose X-Forwarded-For is believed (see README, "Security").
+    trusted_proxies: tuple[Network, ...] = ()
     batched_execution: bool = True
     # Subscriptions (see README, "Scaling out").
     event_bus_url: str = "memory://"
@@ -90,6 +105,10 @@ class Settings:
     live_interval_ms: int = 250
     # Longest one SQL statement may run before the database stops it (0: no limit).
     statement_timeout_ms: int = 30_000
+    # HTTP limits (see README, "Limits").
+    max_body_bytes: int = 1_048_576
+    body_read_seconds: int = 10
+    header_read_seconds: int = 10
 
     @property
     def is_sqlite(self) -> bool:
@@ -141,6 +160,7 @@ class Settings:
             max_tokens=_int(env, "CRM_MAX_TOKENS", 5000),
             max_query_cost=_int(env, "CRM_MAX_QUERY_COST", 100_000),
             cors_origins=_origins(env, "CRM_CORS_ORIGINS"),
+            trusted_proxies=_networks(env, "CRM_TRUSTED_PROXIES"),
             batched_execution=_bool(env, "CRM_BATCHED_EXECUTION", True),
             event_bus_url=_bus_url(env.get("CRM_EVENT_BUS_URL") or "memory://"),
             subscription_queue=_int(env, "CRM_SUBSCRIPTION_QUEUE", 1000),
@@ -148,6 +168,9 @@ class Settings:
             event_poll_seconds=_int(env, "CRM_EVENT_POLL_SECONDS", 5),
             live_interval_ms=_int(env, "CRM_LIVE_INTERVAL_MS", 250, minimum=0),
             statement_timeout_ms=_int(env, "CRM_STATEMENT_TIMEOUT_MS", 30_000, minimum=0),
+            max_body_bytes=_int(env, "CRM_MAX_BODY_BYTES", 1_048_576),
+            body_read_seconds=_int(env, "CRM_BODY_READ_SECONDS", 10),
+            header_read_seconds=_int(env, "CRM_HEADER_READ_SECONDS", 10),
         )
 
 

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from crm_graphql.core import addresses
 from crm_graphql.core.crypto import BlindIndex, KeyRing
 from crm_graphql.core.db import Base, SoftDeletable
 from crm_graphql.core.settings import Settings
@@ -105,5 +106,13 @@ class Context:
         return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
     def client_address(self) -> str:
+        """The TCP peer, or the client a trusted proxy (CRM_TRUSTED_PROXIES) names in
+        X-Forwarded-For; see core/addresses.py."""
         client = self.request.client if self.request is not None else None
-        return client.host if client else "unknown"
+        if self.request is None or client is None:
+            return "unknown"
+        return addresses.client_address(
+            client.host,
+            self.request.headers.getlist("x-forwarded-for"),
+            self.settings.trusted_proxies,
+        )

@@ -8,6 +8,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.scalars import JSON
 
+from crm_graphql.core.db import checkpoint_wal
 from crm_graphql.core.ids import expect_id
 from crm_graphql.customers.models import Customer
 from crm_graphql.customers.types import CustomerType, national_id_cipher
@@ -96,6 +97,8 @@ class PrivacyMutation:
             )
 
         customer, errors = await mutate(info, action)
+        if customer is not None:  # committed: the old pages must not linger in the WAL
+            await checkpoint_wal(info.context.resources.engine)
         return EraseCustomerPayload(
             customer=CustomerType.from_model(customer) if customer else None, errors=errors
         )

@@ -8,7 +8,7 @@ import httpx
 from starlette.applications import Starlette
 
 from crm_graphql.core.db import write_session
-from crm_graphql.platform.auth.service import create_user
+from crm_graphql.platform.auth.service import create_user, new_password
 from crm_graphql.platform.users.models import UserRole
 
 
@@ -80,13 +80,14 @@ class SignIn:
     async def user(self, email: str, role: UserRole, manager_id: int | None = None) -> int:
         if email not in self.user_ids:
             resources = self.app.state.resources
+            hashed = await new_password(self.password)
             async with write_session(resources.sessionmaker) as session:
                 user = await create_user(
                     session=session,
                     email=email,
                     name=email.split("@")[0].title(),
                     role=role,
-                    password=self.password,
+                    password=hashed,
                     manager_id=manager_id,
                 )
                 self.user_ids[email] = user.id

@@ -8,7 +8,6 @@ from typing import Annotated
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_graphql.core.db import write_session
 from crm_graphql.core.errors import DomainError
 from crm_graphql.core.ids import expect_id
 from crm_graphql.graphql.arguments import INPUT
@@ -19,7 +18,6 @@ from crm_graphql.platform.auth import service
 from crm_graphql.platform.auth.inputs import CreateApiTokenInput, LoginInput, RevokeApiTokenInput
 from crm_graphql.platform.auth.models import AccessToken
 from crm_graphql.platform.auth.types import AccessTokenType
-from crm_graphql.platform.users.models import User
 from crm_graphql.platform.users.types import UserType
 
 
@@ -43,26 +41,26 @@ class AccessTokenPayload:
 
 @strawberry.type
 class AuthMutation:
-    @strawberry.mutation(description="Signs in; failed attempts are rate limited.")
+    @strawberry.mutation(
+        description="Signs in. Failed attempts slow down further ones from the same address "
+        "(RATE_LIMITED, with when to retry); they never lock the account for others."
+    )
     async def login(self, info: GraphInfo, input: Annotated[LoginInput, INPUT]) -> LoginPayload:
         ctx = info.context
         refused = input_errors(info)  # a lone surrogate cannot even be hashed
         if refused:
             return LoginPayload(token=None, user=None, errors=refused)
         ttl = timedelta(hours=ctx.settings.session_hours)
-        async with write_session(ctx.resources.sessionmaker) as session:
-            try:
-                issued = await service.login(
-                    session=session,
-                    email=input.email,
-                    password=input.password,
-                    address=ctx.client_address(),
-                    ttl=ttl,
-                )
-                user = await session.get(User, issued.record.user_id)
-            except DomainError as exc:  # the attempt itself is kept: it counts for the limit
-                return LoginPayload(token=None, user=None, errors=user_errors(exc))
-        assert user is not None
+        try:
+            issued, user = await service.login(
+                sessionmaker=ctx.resources.sessionmaker,
+                email=input.email,
+                password=input.password,
+                address=ctx.client_address(),
+                ttl=ttl,
+            )
+        except DomainError as exc:  # a failed attempt is kept: it counts for the throttle
+            return LoginPayload(token=None, user=None, errors=user_errors(exc))
         return LoginPayload(token=issued.secret, user=UserType.from_model(user), errors=[])
 
     @strawberry.mutation(description="Revokes the token of this request at once.")

@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crm_graphql.core.db import utcnow
+from crm_graphql.core.db import utcnow, write_session
 from crm_graphql.core.errors import DomainError, ErrorCode, Problems
 from crm_graphql.core.validators import normalize_email, required_text
 from crm_graphql.data.access import Viewer
 from crm_graphql.data.reader import Reader
 from crm_graphql.data.records import find
+from crm_graphql.platform.auth import passwords, throttle
 from crm_graphql.platform.auth.models import AccessToken, LoginAttempt, TokenKind
-from crm_graphql.platform.auth.passwords import MIN_LENGTH, hash_password, verify_password
+from crm_graphql.platform.auth.passwords import MIN_LENGTH
 from crm_graphql.platform.auth.permissions import Permission, viewer_of
 from crm_graphql.platform.users.models import User, UserRole
 
 TOKEN_PREFIX = "crm_"
-RATE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
 MAX_API_TOKEN_DAYS = 366
 
 
@@ -47,61 +43,79 @@ class IssuedToken:
     record: AccessToken
 
 
-async def _recent_failures(
-    session: AsyncSession, column: InstrumentedAttribute[str], value: str
-) -> int:
-    since = utcnow() - RATE_WINDOW
-    count = await session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
-    )
-    return int(count or 0)
+@dataclass(frozen=True, slots=True)
+class _Reserved:
+    attempt_id: int
+    user_id: int | None
+    password_hash: str | None
+
+
+async def _reserve(
+    sessionmaker: async_sessionmaker[AsyncSession], key: str, address: str
+) -> _Reserved:
+    """The first, short write transaction: is an attempt allowed now? If so, it is recorded
+    as a failure at once, so that parallel guesses see it before any password is checked;
+    a success turns it into one afterwards."""
+    async with write_session(sessionmaker) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # attempts on one account, and from one address, run their check one at a time
+            # (SQLite's writers are serial anyway); always in this order, so no deadlock
+            for name in ("login:" + key, "login-address:" + address):
+                await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))
+        due = await throttle.retry_at(session, key, address)
+        if due is not None:
+            raise throttle.refused(due)  # not recorded: a refused attempt extends nothing
+        attempt = LoginAttempt(email=key, address=address, succeeded=False)
+        session.add(attempt)
+        found = (
+            await session.execute(select(User.id, User.password_hash).where(User.email == key))
+        ).one_or_none()
+        await session.flush()
+        return _Reserved(attempt.id, found[0] if found else None, found[1] if found else None)
 
 
 async def login(
-    *, session: AsyncSession, email: str, password: str, address: str, ttl: timedelta
-) -> IssuedToken:
-    """Checks the password and opens a session token. Every attempt is recorded (refused ones
-    too), failed ones count against the account and the client address; the caller commits
-    even on failure."""
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    email: str,
+    password: str,
+    address: str,
+    ttl: timedelta,
+) -> tuple[IssuedToken, User]:
+    """Checks the password and opens a session token, throttled per (account, address) and
+    per address (see throttle.py).
+
+    argon2 is slow on purpose (tens of milliseconds of CPU), so it runs between two short
+    write transactions, never inside one: on SQLite a write transaction holds the database's
+    only write lock, and every other writer would wait for the hash."""
     key = email.strip().lower()[:254]
-    if session.get_bind().dialect.name == "postgresql":
-        # attempts on one account run one at a time, so parallel guesses cannot all be
-        # checked before the first failures are counted (SQLite writers are serial anyway)
-        await session.execute(select(func.pg_advisory_xact_lock(func.hashtext("login:" + key))))
-    if (
-        await _recent_failures(session, LoginAttempt.email, key) >= MAX_FAILURES_PER_ACCOUNT
-        or await _recent_failures(session, LoginAttempt.address, address)
-        >= MAX_FAILURES_PER_ADDRESS
-    ):
-        session.add(LoginAttempt(email=key, address=address, succeeded=False))
-        await session.flush()
-        raise DomainError.single(
-            ("email",),
-            "Too many failed sign-ins; wait 15 minutes and try again.",
-            ErrorCode.RATE_LIMITED,
-        )
-    user = (await session.execute(select(User).where(User.email == key))).scalar_one_or_none()
-    # argon2 is slow on purpose: verify off the event loop so other requests go on meanwhile
-    valid = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
-    ok = valid and user is not None and user.is_active
-    session.add(LoginAttempt(email=key, address=address, succeeded=ok))
-    if not ok or user is None:
-        await session.flush()
+    reserved = await _reserve(sessionmaker, key, address)
+    valid = await passwords.verified(reserved.password_hash, password)
+    if not valid or reserved.user_id is None:
         raise DomainError.single(
             ("password",), "Wrong email or password.", ErrorCode.UNAUTHENTICATED
         )
-    secret = new_token()
-    record = AccessToken(
-        user_id=user.id,
-        kind=TokenKind.SESSION,
-        token_hash=token_digest(secret),
-        expires_at=utcnow() + ttl,
-    )
-    session.add(record)
-    await session.flush()
-    return IssuedToken(secret, record)
+    async with write_session(sessionmaker) as session:
+        user = await session.get(User, reserved.user_id)
+        if user is None or not user.is_active or user.password_hash != reserved.password_hash:
+            raise DomainError.single(
+                ("password",), "Wrong email or password.", ErrorCode.UNAUTHENTICATED
+            )
+        await session.execute(
+            update(LoginAttempt)
+            .where(LoginAttempt.id == reserved.attempt_id)
+            .values(succeeded=True)
+        )
+        secret = new_token()
+        record = AccessToken(
+            user_id=user.id,
+            kind=TokenKind.SESSION,
+            token_hash=token_digest(secret),
+            expires_at=utcnow() + ttl,
+        )
+        session.add(record)
+        await session.flush()
+    return IssuedToken(secret, record), user
 
 
 async def revoke(*, session: AsyncSession, token_id: int) -> AccessToken:
@@ -210,20 +224,33 @@ async def signed_in(
     return SignedIn(viewer, row.expires_at)
 
 
+@dataclass(frozen=True, slots=True)
+class NewPassword:
+    """A password checked and hashed before any write transaction begins (see login)."""
+
+    password_hash: str
+
+
+async def new_password(password: str) -> NewPassword:
+    if len(password) < MIN_LENGTH:
+        raise DomainError.single(("password",), f"At least {MIN_LENGTH} characters.")
+    return NewPassword(await passwords.hashed(password))
+
+
 async def create_user(
     *,
     session: AsyncSession,
     email: str,
     name: str,
     role: UserRole,
-    password: str,
+    password: NewPassword,
     manager_id: int | None = None,
 ) -> User:
+    """The password comes hashed (new_password): argon2 must not run in the write
+    transaction, which on SQLite holds the only write lock."""
     problems = Problems()
     address = problems.check(normalize_email, email, ("email",))
     display = problems.check(required_text, name, ("name",), 200)
-    if len(password) < MIN_LENGTH:
-        problems.add(("password",), f"At least {MIN_LENGTH} characters.")
     if address and await session.scalar(select(User.id).where(User.email == address)):
         problems.add(("email",), "A user with this email exists.", ErrorCode.DUPLICATE)
     if manager_id is not None:
@@ -233,7 +260,7 @@ async def create_user(
         email=address,
         name=display,
         role=role,
-        password_hash=await asyncio.to_thread(hash_password, password),
+        password_hash=password.password_hash,
         manager_id=manager_id,
         is_active=True,
     )

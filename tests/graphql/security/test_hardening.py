@@ -13,7 +13,7 @@ import httpx
 import pytest
 from graphql import OperationDefinitionNode, get_introspection_query, parse
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import WebSocketRoute
 from strawberry.schema.schema import validate_document
 
 import crm_graphql.graphql.fields
@@ -381,7 +381,7 @@ async def test_no_cors_headers_without_origins(anon: httpx.AsyncClient) -> None:
 def test_websockets_check_the_same_origins() -> None:
     settings = Settings(database_url="sqlite+aiosqlite://", cors_origins=(ALLOWED_ORIGIN,))
     app = create_app(settings)
-    (view,) = {r.app for r in app.routes if isinstance(r, Route) and r.path == "/graphql"}
+    (view,) = {r.app for r in app.routes if isinstance(r, WebSocketRoute)}
     assert isinstance(view, GraphQLView)
     assert view.allowed_origins == frozenset({ALLOWED_ORIGIN})
 

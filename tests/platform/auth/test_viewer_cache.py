@@ -33,13 +33,14 @@ def reader(resources: Resources) -> Reader:
 
 
 async def new_token(resources: Resources, expires_in: timedelta = timedelta(days=1)) -> Any:
+    hashed = await service.new_password("correct horse battery staple")
     async with write_session(resources.sessionmaker) as session:
         user = await service.create_user(
             session=session,
             email=f"cache-{uuid.uuid4().hex[:8]}@tests.example",
             name="Cache Test",
             role=UserRole.SALES,
-            password="correct horse battery staple",
+            password=hashed,
         )
         return await service.create_api_token(
             session=session,
