@@ -11,15 +11,14 @@ from __future__ import annotations
 import argparse
 import os
 import socket
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-HERE = Path(__file__).resolve().parent.parent
+from bench.procs import ROOT, free_port, server_process
 
 
 def _status(pid: int, field: str) -> int:
@@ -28,12 +27,6 @@ def _status(pid: int, field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     raise KeyError(field)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _post(port: int, megabytes: int) -> str:
@@ -60,10 +53,10 @@ def _post(port: int, megabytes: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--root", type=Path, default=HERE)
+    parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--megabytes", type=int, default=200)
     args = parser.parse_args()
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
@@ -71,32 +64,14 @@ def main() -> None:
             "CRM_DATABASE_URL": f"sqlite:///{tmp}/crm.sqlite3",
             "CRM_SEED_CUSTOMERS": "0",
         }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "crm_graphql", "serve", "--port", str(port)],
-            env=env,
-            cwd=tmp,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
-            before, peak_before = _status(server.pid, "VmRSS"), _status(server.pid, "VmHWM")
+        command = [sys.executable, "-m", "crm_graphql", "serve", "--port", str(port)]
+        with server_process(command, env, "/healthz", port, Path(tmp) / "server.log") as (_, pid):
+            before, peak_before = _status(pid, "VmRSS"), _status(pid, "VmHWM")
             started = time.monotonic()
             outcome = _post(port, args.megabytes)
             seconds = time.monotonic() - started
             time.sleep(1)  # let the worker finish and free what it will
-            peak, after = _status(server.pid, "VmHWM"), _status(server.pid, "VmRSS")
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+            peak, after = _status(pid, "VmHWM"), _status(pid, "VmRSS")
     print(
         f"{args.root}: {args.megabytes} MB POST -> {outcome} in {seconds:.1f} s; "
         f"RSS before {before // 1024} MB (peak so far {peak_before // 1024} MB), "

@@ -10,16 +10,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-HERE = Path(__file__).resolve().parent.parent
+from bench.procs import ROOT, free_port, server
+
 HEAD = b"POST /graphql HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
 
 
@@ -59,14 +58,12 @@ async def _attack(port: int, heads: int, bodies: int, wait: float) -> tuple[int,
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--root", type=Path, default=HERE)
+    parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--heads", type=int, default=500)
     parser.add_argument("--bodies", type=int, default=100)
     parser.add_argument("--wait", type=float, default=15)
     args = parser.parse_args()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
@@ -74,27 +71,9 @@ def main() -> None:
             "CRM_DATABASE_URL": f"sqlite:///{tmp}/crm.sqlite3",
             "CRM_SEED_CUSTOMERS": "0",
         }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "crm_graphql", "serve", "--port", str(port)],
-            env=env,
-            cwd=tmp,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
+        command = [sys.executable, "-m", "crm_graphql", "serve", "--port", str(port)]
+        with server(command, env, "/healthz", port, Path(tmp) / "server.log"):
             open_heads, open_bodies = asyncio.run(_attack(port, args.heads, args.bodies, args.wait))
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     print(
         f"{args.root}: after {args.wait:g} s still open: {open_heads} of {args.heads} slow heads, "
         f"{open_bodies} of {args.bodies} slow bodies"
