@@ -85,7 +85,7 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
 
     def _refuse(self, status: int, reason: str, message: str) -> None:
         """Answers in the same JSON shape as the application's refusals, then hangs up."""
-        code = "REQUEST_TIMEOUT" if status == 408 else "BAD_REQUEST"
+        code = {408: "REQUEST_TIMEOUT", 431: "REQUEST_TOO_LARGE"}.get(status, "BAD_REQUEST")
         body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
         head = (
             f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n"

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import strawberry
 
-from crm_graphql.core.errors import BadRequestError
-from crm_graphql.core.ids import decode_id
 from crm_graphql.data.reader import Reader
 from crm_graphql.deals.board import ColumnTotals, board_totals
 from crm_graphql.deals.inputs import DealFilter
@@ -19,6 +17,7 @@ from crm_graphql.graphql.filters import compile_filter
 from crm_graphql.graphql.relay import GraphInfo
 from crm_graphql.graphql.scalars import Money
 from crm_graphql.pipelines.models import Pipeline, Stage
+from crm_graphql.pipelines.queries import pipeline_key
 from crm_graphql.pipelines.refs import PipelineRef, StageRef
 from crm_graphql.platform.events.hub import Topic
 from crm_graphql.platform.events.live import (
@@ -32,13 +31,6 @@ from crm_graphql.platform.events.subscriptions import AFTER
 from crm_graphql.platform.events.types import ChangeEvent
 
 PIPELINE_ID = strawberry.argument(description="The pipeline to follow.")
-
-
-def _pipeline_key(value: strawberry.ID) -> int:
-    decoded = decode_id(str(value))
-    if decoded is None or decoded.type_name != Pipeline.__name__:
-        raise BadRequestError(f"{value!r} is not the ID of a pipeline.")
-    return decoded.pk
 
 
 @strawberry.type(description="A change to a deal of a pipeline, with the deal as it now is.")
@@ -101,7 +93,7 @@ class DealSubscription:
         after: Annotated[str | None, AFTER] = None,
     ) -> AsyncGenerator[DealEvent, None]:
         topic = Topic(
-            entity_types=frozenset({EventEntity.DEAL}), pipeline_id=_pipeline_key(pipeline_id)
+            entity_types=frozenset({EventEntity.DEAL}), pipeline_id=pipeline_key(pipeline_id)
         )
         condition = compile_filter(Deal, filter, info.context.scope) if filter is not None else None
         extra = (lambda: condition) if condition is not None else None
@@ -119,7 +111,7 @@ class DealSubscription:
         after: Annotated[str | None, AFTER] = None,
     ) -> AsyncGenerator[LiveBoard, None]:
         ctx = info.context
-        pk = _pipeline_key(pipeline_id)
+        pk = pipeline_key(pipeline_id)
         topic = Topic(entity_types=frozenset({EventEntity.DEAL}), pipeline_id=pk)
 
         async def compute() -> list[ColumnTotals]:

@@ -43,8 +43,15 @@ def check_search_text(text: str, argument: str = "search") -> None:
 def _is_condition(spec: Any) -> bool:
     """A filter of an entity (as opposed to operators such as StringFilter, or the
     some/none/every wrapper of a to-many relation): these count towards the depth."""
-    names = {f.name for f in dataclasses.fields(spec)}
-    return bool(names & {"and_", "or_", "not_"})
+    spec_type = type(spec)
+    found = _CONDITION_TYPES.get(spec_type)
+    if found is None:
+        names = {f.name for f in dataclasses.fields(spec_type)}
+        found = _CONDITION_TYPES[spec_type] = bool(names & {"and_", "or_", "not_"})
+    return found
+
+
+_CONDITION_TYPES: dict[type, bool] = {}  # per filter input type: a handful, known at import
 
 
 def _value(value: Any, where: str) -> None:

@@ -153,6 +153,7 @@ def test_a_head_larger_than_64_kib_is_refused(served: Served) -> None:
             sock.sendall(HEAD + b"X-Big: " + b"a" * 70_000)
         answer = _read_until_closed(sock)
     assert answer.startswith(b"HTTP/1.1 431"), answer
+    assert b'"code":"REQUEST_TOO_LARGE"' in answer, answer
 
 
 def test_the_next_head_on_a_kept_alive_connection_has_the_deadline_too(served: Served) -> None:

@@ -89,7 +89,9 @@ class BodyGuard:
         declared = headers.get("content-length")
         if declared is None:
             return
-        if not declared.strip().isdigit():
+        declared = declared.strip()
+        # headers arrive decoded as latin-1: "²" is a digit to isdigit() but not to int()
+        if not (declared.isascii() and declared.isdigit()):
             raise _Refused(400, "BAD_REQUEST", "Content-Length must be a number of bytes.")
         limit = self.limits.max_bytes_for(headers.get("content-type", ""))
         if int(declared) > limit:

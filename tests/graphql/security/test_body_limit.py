@@ -64,9 +64,16 @@ async def test_a_streamed_body_is_cut_once_it_passes_the_limit(
     assert sent <= settings.max_body_bytes + len(chunk)
 
 
-async def test_a_false_content_length_is_a_400(anon: httpx.AsyncClient) -> None:
+@pytest.mark.parametrize(
+    "declared",
+    [
+        pytest.param(b"lots", id="words"),
+        pytest.param(b"\xb2", id="a-superscript-two"),  # a digit to isdigit(), not to int()
+    ],
+)
+async def test_a_false_content_length_is_a_400(anon: httpx.AsyncClient, declared: bytes) -> None:
     response = await anon.post(
-        "/graphql", content=QUERY, headers={**JSON, "content-length": "lots"}
+        "/graphql", content=QUERY, headers={**JSON, "content-length": declared}
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
