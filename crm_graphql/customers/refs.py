@@ -9,20 +9,13 @@ import strawberry
 
 if TYPE_CHECKING:
     from crm_graphql.customers.inputs import (
-        AddressFilter,
-        ContactMethodFilter,
         CustomerFilter,
         CustomerSort,
     )
-    from crm_graphql.customers.types import AddressType, ContactMethodType, CustomerType
+    from crm_graphql.customers.types import AddressType, CustomerType
 
 
 CustomerRef = Annotated["CustomerType", strawberry.lazy("crm_graphql.customers.types")]
-ContactMethodRef = Annotated["ContactMethodType", strawberry.lazy("crm_graphql.customers.types")]
 AddressRef = Annotated["AddressType", strawberry.lazy("crm_graphql.customers.types")]
 CustomerFilterRef = Annotated["CustomerFilter", strawberry.lazy("crm_graphql.customers.inputs")]
 CustomerSortRef = Annotated["CustomerSort", strawberry.lazy("crm_graphql.customers.inputs")]
-ContactMethodFilterRef = Annotated[
-    "ContactMethodFilter", strawberry.lazy("crm_graphql.customers.inputs")
-]
-AddressFilterRef = Annotated["AddressFilter", strawberry.lazy("crm_graphql.customers.inputs")]

@@ -9,11 +9,9 @@ import strawberry
 
 if TYPE_CHECKING:
     from crm_graphql.orders.inputs import OrderFilter, OrderSort
-    from crm_graphql.orders.types import OrderItemType, OrderType, PaymentType
+    from crm_graphql.orders.types import OrderType
 
 
 OrderRef = Annotated["OrderType", strawberry.lazy("crm_graphql.orders.types")]
-OrderItemRef = Annotated["OrderItemType", strawberry.lazy("crm_graphql.orders.types")]
-PaymentRef = Annotated["PaymentType", strawberry.lazy("crm_graphql.orders.types")]
 OrderFilterRef = Annotated["OrderFilter", strawberry.lazy("crm_graphql.orders.inputs")]
 OrderSortRef = Annotated["OrderSort", strawberry.lazy("crm_graphql.orders.inputs")]

@@ -1,4 +1,5 @@
-"""Lazy references to the pipeline domain's GraphQL types."""
+"""Lazy references to the GraphQL types of the pipeline domain, for annotations elsewhere: they
+import nothing at run time, so any module may use them without an import circle."""
 
 from __future__ import annotations
 
@@ -7,11 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 if TYPE_CHECKING:
-    from crm_graphql.pipelines.inputs import PipelineFilter, PipelineSort, StageFilter
     from crm_graphql.pipelines.types import PipelineType, StageType
 
 PipelineRef = Annotated["PipelineType", strawberry.lazy("crm_graphql.pipelines.types")]
 StageRef = Annotated["StageType", strawberry.lazy("crm_graphql.pipelines.types")]
-PipelineFilterRef = Annotated["PipelineFilter", strawberry.lazy("crm_graphql.pipelines.inputs")]
-StageFilterRef = Annotated["StageFilter", strawberry.lazy("crm_graphql.pipelines.inputs")]
-PipelineSortRef = Annotated["PipelineSort", strawberry.lazy("crm_graphql.pipelines.inputs")]

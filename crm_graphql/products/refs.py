@@ -8,10 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 if TYPE_CHECKING:
-    from crm_graphql.products.inputs import ProductFilter, ProductSort
     from crm_graphql.products.types import ProductType
 
 
 ProductRef = Annotated["ProductType", strawberry.lazy("crm_graphql.products.types")]
-ProductFilterRef = Annotated["ProductFilter", strawberry.lazy("crm_graphql.products.inputs")]
-ProductSortRef = Annotated["ProductSort", strawberry.lazy("crm_graphql.products.inputs")]

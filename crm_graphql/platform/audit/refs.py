@@ -8,9 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 if TYPE_CHECKING:
-    from crm_graphql.platform.audit.inputs import AuditFilter
     from crm_graphql.platform.audit.types import AuditRecordType
 
 
 AuditRecordRef = Annotated["AuditRecordType", strawberry.lazy("crm_graphql.platform.audit.types")]
-AuditFilterRef = Annotated["AuditFilter", strawberry.lazy("crm_graphql.platform.audit.inputs")]

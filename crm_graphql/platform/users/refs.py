@@ -8,10 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 if TYPE_CHECKING:
-    from crm_graphql.platform.users.inputs import UserFilter, UserSort
     from crm_graphql.platform.users.types import UserType
 
 
 UserRef = Annotated["UserType", strawberry.lazy("crm_graphql.platform.users.types")]
-UserFilterRef = Annotated["UserFilter", strawberry.lazy("crm_graphql.platform.users.inputs")]
-UserSortRef = Annotated["UserSort", strawberry.lazy("crm_graphql.platform.users.inputs")]
